@@ -1,1 +1,1 @@
-Console.WriteLine("postrvq");
+return PostRvq.Cli.PostRvqCli.Run(args);

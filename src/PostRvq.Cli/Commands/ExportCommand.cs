@@ -1,0 +1,35 @@
+using System.CommandLine;
+using PostRvq.Codecs;
+using PostRvq.Data;
+using PostRvq.Metrics;
+using Spectre.Console;
+
+namespace PostRvq.Cli.Commands;
+
+/// <summary><c>postrvq export</c>: turns a training checkpoint into a small .model file, scored on a test split.</summary>
+static class ExportCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A run folder or its checkpoint.ckpt", Required = true };
+        var output = new Option<string>("--out") { Description = "The .model file to write", Required = true };
+        var data = new Option<string?>("--data") { Description = "Corpus whose test split scores the model (optional)" };
+        var command = new Command("export", "Write a checkpoint's autoencoder as a .model file") { checkpoint, output, data };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            CliErrors.RequireExists(parse.GetValue(checkpoint)!, "--checkpoint");
+            var (model, info) = ModelFile.Load(parse.GetValue(checkpoint)!);
+            using var _ = model;
+            if (parse.GetValue(data) is { } corpusPath)
+            {
+                var rows = EvaluateCommand.Evaluate(model, Corpus.Load(corpusPath).Split("test"));
+                MetricsTable.Print("test split", rows);
+                info = info with { TrainedOn = corpusPath, TestMetrics = AudioMetrics.Mean(rows.Select(r => r.Values)) };
+            }
+            ModelFile.Save(parse.GetValue(output)!, model, info);
+            AnsiConsole.MarkupLine($"Wrote {Markup.Escape(parse.GetValue(output)!)} ({new FileInfo(parse.GetValue(output)!).Length / 1024.0 / 1024:F1} MB).");
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using PostRvq.Data;
+using PostRvq.Training;
+using Spectre.Console;
+
+namespace PostRvq.Cli.Commands;
+
+/// <summary><c>postrvq train</c>: trains the continuous autoencoder, resuming when the run folder has a checkpoint.</summary>
+static class TrainCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string>("--config") { Description = "Preset name (tiny-cpu, paper-44k, ...) or a config JSON file", Required = true };
+        var data = new Option<string>("--data") { Description = "Corpus folder, manifest.jsonl, or a plain folder of audio", Required = true };
+        var output = new Option<string>("--out") { Description = "Run folder (runs/NAME); resumes if it has a checkpoint", Required = true };
+        var steps = new Option<int?>("--steps") { Description = "Override training.steps" };
+        var adversarial = new Option<bool?>("--adversarial") { Description = "Override training.adversarial (true/false)" };
+        var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all cores)" };
+        var command = new Command("train", "Train the continuous autoencoder (step 1 of the paper)") { config, data, output, steps, adversarial, threads };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            var experiment = ExperimentConfig.Load(parse.GetValue(config)!);
+            if (parse.GetValue(steps) is { } s) experiment = experiment with { Training = experiment.Training with { Steps = s } };
+            if (parse.GetValue(adversarial) is { } a) experiment = experiment with { Training = experiment.Training with { Adversarial = a } };
+            experiment.Validate();
+            if (parse.GetValue(threads) is { } n) TorchSharp.torch.set_num_threads(n);
+            return Train(experiment, parse.GetValue(data)!, parse.GetValue(output)!);
+        }));
+        return command;
+    }
+
+    static int Train(ExperimentConfig config, string dataPath, string runFolder)
+    {
+        var sampleRate = config.Model.SampleRate;
+        var corpus = Corpus.Load(dataPath);
+        var train = corpus.Split("train").LoadAll(sampleRate);
+        var valid = corpus.Split("valid").LoadAll(sampleRate);
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(config.Name)}[/]: {train.Count} training clips "
+            + $"({train.Sum(c => c.DurationSeconds) / 60:F1} min), {valid.Count} validation clips, run folder {Markup.Escape(runFolder)}");
+        using var trainer = new ContinuousTrainer(config, train, valid, runFolder);
+        if (trainer.Resume()) AnsiConsole.MarkupLine($"Resuming from step {trainer.Step} of {config.Training.Steps}.");
+        File.WriteAllText(Path.Combine(runFolder, "config.json"), config.ToJson());
+
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+            Console.Error.WriteLine("Stopping after this step; the checkpoint will be saved.");
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var result = TrainingProgress.Show(config.Training.Steps, trainer.Step, progress => trainer.Run(progress, cancellation.Token));
+            AnsiConsole.MarkupLine(result.Completed
+                ? $"[green]Done[/]: {result.Step} steps in {result.WallTime:hh\\:mm\\:ss}. Checkpoint: {Markup.Escape(trainer.CheckpointPath)}"
+                : $"Stopped at step {result.Step}; rerun the same command to resume.");
+            if (result.LastValidation is { } v)
+                AnsiConsole.MarkupLine($"Validation: mel {v.Mel:F3}, STFT {v.Stft:F3}, SI-SDR {v.SiSdr:F2} dB, SNR {v.Snr:F2} dB");
+            return 0;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using System.CommandLine;
+using PostRvq.Cli.Commands;
+
+namespace PostRvq.Cli;
+
+/// <summary>The <c>postrvq</c> command line; tests call <see cref="Run"/> in process.</summary>
+public static class PostRvqCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("postrvq: post-training quantization of neural audio codecs");
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(ReconstructCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(InspectCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        return root;
+    }
+
+    public static int Run(string[] args) => Build().Parse(args).Invoke();
+}

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using PostRvq.IO;
+using PostRvq.Nn;
+using PostRvq.Training;
+
+namespace PostRvq.Codecs;
+
+/// <summary>Where a shipped model came from: its options, training and held-out scores.</summary>
+public sealed record ModelInfo
+{
+    public required AutoencoderOptions Options { get; init; }
+    public string Config { get; init; } = "custom";
+    public long Steps { get; init; }
+    public string TrainedOn { get; init; } = "";
+    public Metrics.AudioMetricValues? TestMetrics { get; init; }
+}
+
+/// <summary>
+/// A trained continuous autoencoder as one file: its options and provenance as JSON, then its weights, with a
+/// trailing SHA-256. Unlike a checkpoint it holds no discriminators or optimiser state, so it stays small.
+/// </summary>
+public static class ModelFile
+{
+    public const string Extension = ".model";
+    const string Magic = "PRVQMODL";
+    const int FormatVersion = 1;
+
+    public static void Save(string path, Autoencoder model, ModelInfo info)
+    {
+        ChecksummedFile.Write(path, Magic, FormatVersion, writer =>
+        {
+            writer.Write(JsonSerializer.Serialize(info with { Options = model.Options }, ExperimentConfig.Json));
+            model.save(writer);
+        });
+    }
+
+    /// <summary>Reads a model file, or the model inside a training checkpoint.</summary>
+    /// <exception cref="InvalidDataException">Missing, corrupt, foreign or incompatible file.</exception>
+    public static (Autoencoder Model, ModelInfo Info) Load(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            var checkpoint = Path.Combine(path, Checkpoint.FileName);
+            if (!File.Exists(checkpoint))
+                throw new InvalidDataException($"{path}: the folder holds no {Checkpoint.FileName}");
+            return LoadFromCheckpoint(checkpoint);
+        }
+        if (path.EndsWith(".ckpt", StringComparison.OrdinalIgnoreCase)) return LoadFromCheckpoint(path);
+        var (_, payload) = ChecksummedFile.Open(path, Magic, FormatVersion, "model");
+        using (payload)
+        {
+            ModelInfo info;
+            try
+            {
+                info = JsonSerializer.Deserialize<ModelInfo>(payload.ReadString(), ExperimentConfig.Json)
+                    ?? throw new InvalidDataException($"{path}: the model file has no description");
+                info.Options.Validate();
+            }
+            catch (Exception e) when (e is JsonException or ArgumentException)
+            {
+                throw new InvalidDataException($"{path}: the model description is invalid: {e.Message}", e);
+            }
+            var model = Autoencoder.Create(info.Options);
+            try
+            {
+                model.load(payload, strict: true);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or EndOfStreamException)
+            {
+                model.Dispose();
+                throw new InvalidDataException($"{path}: the weights do not fit the model's options: {e.Message}", e);
+            }
+            model.eval();
+            return (model, info);
+        }
+    }
+
+    static (Autoencoder, ModelInfo) LoadFromCheckpoint(string path)
+    {
+        var info = Checkpoint.ReadInfo(path);
+        var config = info.Config;
+        using var trainer = new CheckpointReader(config, path);
+        return trainer.TakeModel(new ModelInfo { Options = config.Model, Config = config.Name, Steps = info.Step });
+    }
+
+    /// <summary>Loads a checkpoint's full training state once, then hands out the autoencoder alone.</summary>
+    sealed class CheckpointReader : IDisposable
+    {
+        readonly Autoencoder model;
+        readonly Discriminators.Discriminator discriminator;
+        readonly TorchSharp.Modules.AdamW generatorOptimizer, discriminatorOptimizer;
+        bool taken;
+
+        public CheckpointReader(ExperimentConfig config, string path)
+        {
+            model = Autoencoder.Create(config.Model);
+            discriminator = Discriminators.Discriminator.Create(config.Discriminator, config.Model.SampleRate);
+            generatorOptimizer = TorchSharp.torch.optim.AdamW(model.parameters());
+            discriminatorOptimizer = TorchSharp.torch.optim.AdamW(discriminator.parameters());
+            Checkpoint.Load(path, model, discriminator, generatorOptimizer, discriminatorOptimizer);
+        }
+
+        public (Autoencoder, ModelInfo) TakeModel(ModelInfo info)
+        {
+            taken = true;
+            model.eval();
+            return (model, info);
+        }
+
+        public void Dispose()
+        {
+            generatorOptimizer.Dispose();
+            discriminatorOptimizer.Dispose();
+            discriminator.Dispose();
+            if (!taken) model.Dispose();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using PostRvq.Discriminators;
+using PostRvq.IO;
+using PostRvq.Nn;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PostRvq.Training;
+
+/// <summary>What a checkpoint says about its run, besides the weights.</summary>
+public sealed record CheckpointInfo(ExperimentConfig Config, long Step, ulong[] CropRngState, DateTime SavedUtc);
+
+/// <summary>
+/// One file with everything a run needs to continue as if never stopped: the autoencoder, the discriminators,
+/// both AdamW states, the step, the crop RNG and torch RNG states, and the config. Written atomically with a
+/// trailing SHA-256 (<see cref="ChecksummedFile"/>).
+/// </summary>
+public static class Checkpoint
+{
+    public const string FileName = "checkpoint.ckpt";
+    const string Magic = "PRVQCKPT";
+    const int FormatVersion = 1;
+
+    public static void Save(string path, CheckpointInfo info, Autoencoder model, Discriminator discriminator,
+        OptimizerHelper generatorOptimizer, OptimizerHelper discriminatorOptimizer)
+    {
+        ChecksummedFile.Write(path, Magic, FormatVersion, writer =>
+        {
+            writer.Write(JsonSerializer.Serialize(info, ExperimentConfig.Json));
+            model.save(writer);
+            discriminator.save(writer);
+            generatorOptimizer.save_state_dict(writer);
+            discriminatorOptimizer.save_state_dict(writer);
+            using var rng = torch.random.get_rng_state();
+            var rngBytes = rng.data<byte>().ToArray();
+            writer.Write(rngBytes.Length);
+            writer.Write(rngBytes);
+        });
+    }
+
+    /// <summary>Reads only the run description (config, step) of a checkpoint.</summary>
+    public static CheckpointInfo ReadInfo(string path)
+    {
+        var (_, payload) = ChecksummedFile.Open(path, Magic, FormatVersion, "checkpoint");
+        using (payload) return ReadInfo(payload, path);
+    }
+
+    /// <summary>Restores weights, optimiser states and the torch RNG in place, and returns the run description.</summary>
+    public static CheckpointInfo Load(string path, Autoencoder model, Discriminator discriminator,
+        OptimizerHelper generatorOptimizer, OptimizerHelper discriminatorOptimizer)
+    {
+        var (_, payload) = ChecksummedFile.Open(path, Magic, FormatVersion, "checkpoint");
+        using (payload)
+        {
+            var info = ReadInfo(payload, path);
+            try
+            {
+                model.load(payload, strict: true);
+                discriminator.load(payload, strict: true);
+                generatorOptimizer.load_state_dict(payload);
+                discriminatorOptimizer.load_state_dict(payload);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or EndOfStreamException)
+            {
+                throw new InvalidDataException($"{path}: the checkpoint does not fit this model: {e.Message}", e);
+            }
+            var rngBytes = payload.ReadBytes(payload.ReadInt32());
+            using var rng = tensor(rngBytes, dtype: ScalarType.Byte);
+            torch.random.set_rng_state(rng);
+            return info;
+        }
+    }
+
+    static CheckpointInfo ReadInfo(BinaryReader payload, string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<CheckpointInfo>(payload.ReadString(), ExperimentConfig.Json)
+                ?? throw new InvalidDataException($"{path}: the checkpoint has no run description");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: the checkpoint's run description is unreadable: {e.Message}", e);
+        }
+    }
+}

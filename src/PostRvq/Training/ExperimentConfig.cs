@@ -1,0 +1,102 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PostRvq.Discriminators;
+using PostRvq.Nn;
+
+namespace PostRvq.Training;
+
+/// <summary>
+/// Everything that defines a continuous-training run: the autoencoder, its discriminators, the loss weights and
+/// the optimisation. Presets live in <c>configs/NAME.json</c> and are embedded in the library, so
+/// <c>Load("tiny-cpu")</c> works from any folder; any other argument is read as a JSON file path.
+/// </summary>
+public sealed record ExperimentConfig
+{
+    public string Name { get; init; } = "custom";
+    public AutoencoderOptions Model { get; init; } = new();
+    public DiscriminatorOptions Discriminator { get; init; } = new();
+    public LossWeights Loss { get; init; } = new();
+    public TrainingOptions Training { get; init; } = new();
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        // A misspelt key must be an error, not a silently ignored default.
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    /// <summary>Names of the embedded presets.</summary>
+    public static IReadOnlyList<string> Presets =>
+        typeof(ExperimentConfig).Assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith("configs/", StringComparison.Ordinal))
+            .Select(n => Path.GetFileNameWithoutExtension(n))
+            .Order()
+            .ToList();
+
+    /// <summary>Loads a preset by name (e.g. <c>tiny-cpu</c>) or a JSON file by path, and validates it.</summary>
+    /// <exception cref="ConfigException">Unknown preset, missing file, bad JSON, unknown key or invalid value.</exception>
+    public static ExperimentConfig Load(string nameOrPath)
+    {
+        if (File.Exists(nameOrPath)) return Parse(File.ReadAllText(nameOrPath), nameOrPath);
+        using var resource = typeof(ExperimentConfig).Assembly.GetManifestResourceStream($"configs/{nameOrPath}.json");
+        if (resource is null)
+            throw new ConfigException(
+                $"'{nameOrPath}' is neither a config file nor a preset; presets: {string.Join(", ", Presets)}");
+        using var reader = new StreamReader(resource);
+        return Parse(reader.ReadToEnd(), $"configs/{nameOrPath}.json");
+    }
+
+    /// <summary>Parses and validates config JSON; <paramref name="source"/> names it in errors.</summary>
+    public static ExperimentConfig Parse(string json, string source)
+    {
+        ExperimentConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<ExperimentConfig>(json, Json);
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigException($"{source}: {e.Message}");
+        }
+        if (config is null) throw new ConfigException($"{source}: the file holds no config");
+        try
+        {
+            config.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigException($"{source}: {e.Message}");
+        }
+        return config;
+    }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> that names the section and option at fault.</summary>
+    public void Validate()
+    {
+        Section("model", Model.Validate);
+        Section("discriminator", Discriminator.Validate);
+        Loss.Validate();
+        Training.Validate();
+    }
+
+    static void Section(string name, Action validate)
+    {
+        try
+        {
+            validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{name}: {e.Message}", e);
+        }
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+}
+
+/// <summary>A config that cannot be used, with the file and the reason.</summary>
+public sealed class ConfigException(string message) : Exception(message);
