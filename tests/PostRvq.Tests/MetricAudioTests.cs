@@ -122,6 +122,17 @@ public class MetricAudioTests
     }
 
     [Fact]
+    public void ComputingMetricsLeavesNoLiveTensors()
+    {
+        using var scope = NewDisposeScope();
+        var (reference, estimate) = Pair(2, 3000);
+        var stats = TorchSharp.DisposeScopeManager.Statistics;
+        var before = stats.ThreadTotalLiveCount;
+        AudioMetrics.Compute(reference, estimate, SampleRate);
+        Assert.Equal(before, stats.ThreadTotalLiveCount);
+    }
+
+    [Fact]
     public void RejectsMismatchedBatches()
     {
         using var scope = NewDisposeScope();

@@ -75,6 +75,19 @@ public class SpectralLossTests
     }
 
     [Fact]
+    public void ForwardLeavesOnlyTheLossTensor()
+    {
+        using var scope = NewDisposeScope();
+        var (reference, estimate) = Pair();
+        var stats = TorchSharp.DisposeScopeManager.Statistics;
+        var before = stats.ThreadTotalLiveCount;
+        using (new MultiScaleMelLoss(SampleRate).Forward(estimate, reference))
+        using (new MultiResolutionStftLoss().Forward(estimate, reference))
+            Assert.Equal(before + 2, stats.ThreadTotalLiveCount);
+        Assert.Equal(before, stats.ThreadTotalLiveCount);
+    }
+
+    [Fact]
     public void CustomScalesAreUsed()
     {
         using var scope = NewDisposeScope();
