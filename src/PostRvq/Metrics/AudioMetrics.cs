@@ -1,0 +1,32 @@
+using static TorchSharp.torch;
+
+namespace PostRvq.Metrics;
+
+/// <summary>The four audio metrics of one item: mel and STFT distances (↓), SI-SDR and SNR in dB (↑).</summary>
+public sealed record AudioMetricValues(double Mel, double Stft, double SiSdr, double Snr);
+
+/// <summary>All audio metrics of metrics.md for a batch at once.</summary>
+public static class AudioMetrics
+{
+    /// <summary>One row per batch item for reference and estimate [B, T] or [B, 1, T], cut to the shorter length.</summary>
+    public static IReadOnlyList<AudioMetricValues> Compute(Tensor reference, Tensor estimate, int sampleRate)
+    {
+        using var scope = NewDisposeScope();
+        var mel = Values(MelDistance.Compute(reference, estimate, sampleRate));
+        var stft = Values(StftDistance.Compute(reference, estimate));
+        var siSdr = Values(SiSdr.Compute(reference, estimate));
+        var snr = Values(Snr.Compute(reference, estimate));
+        return [.. Enumerable.Range(0, mel.Length).Select(i => new AudioMetricValues(mel[i], stft[i], siSdr[i], snr[i]))];
+    }
+
+    /// <summary>The field-wise mean of rows; throws if there are none.</summary>
+    public static AudioMetricValues Mean(IEnumerable<AudioMetricValues> rows)
+    {
+        var all = rows.ToList();
+        if (all.Count == 0) throw new ArgumentException("Cannot average zero metric rows.", nameof(rows));
+        return new AudioMetricValues(
+            all.Average(r => r.Mel), all.Average(r => r.Stft), all.Average(r => r.SiSdr), all.Average(r => r.Snr));
+    }
+
+    private static double[] Values(Tensor perItem) => perItem.cpu().data<double>().ToArray();
+}

@@ -1,0 +1,78 @@
+using static TorchSharp.torch;
+
+namespace PostRvq.Metrics;
+
+/// <summary>
+/// Bitrate arithmetic of fixed-length codes (metrics.md): kbps = codebooks × log2(codebook size) × frame rate / 1000,
+/// with frame rate = sample rate / hop and no entropy coding. <see cref="EntropyKbps"/> is an estimate to report
+/// beside it, never instead of it.
+/// </summary>
+public static class Bitrate
+{
+    /// <summary>Bits per latent frame of <paramref name="codebooks"/> codebooks of <paramref name="codebookSize"/> entries.</summary>
+    public static double BitsPerFrame(int codebooks, int codebookSize)
+    {
+        RequirePositive(codebooks, nameof(codebooks));
+        RequireSize(codebookSize);
+        return codebooks * Math.Log2(codebookSize);
+    }
+
+    /// <summary>kbps of bitsPerFrame bits at frameRate frames per second.</summary>
+    public static double KbpsFromBits(double bitsPerFrame, double frameRate)
+    {
+        RequirePositive(bitsPerFrame, nameof(bitsPerFrame));
+        RequirePositive(frameRate, nameof(frameRate));
+        return bitsPerFrame * frameRate / 1000.0;
+    }
+
+    /// <summary>kbps of <paramref name="codebooks"/> codebooks of <paramref name="codebookSize"/> entries at frameRate Hz.</summary>
+    public static double Kbps(int codebooks, int codebookSize, double frameRate) =>
+        KbpsFromBits(BitsPerFrame(codebooks, codebookSize), frameRate);
+
+    /// <summary>
+    /// The largest number of codebooks whose bitrate does not exceed targetKbps, and at least 1;
+    /// codebookSize must be a power of two.
+    /// </summary>
+    public static int CodebooksFor(double targetKbps, int codebookSize, double frameRate)
+    {
+        RequirePositive(targetKbps, nameof(targetKbps));
+        RequirePositive(frameRate, nameof(frameRate));
+        RequireSize(codebookSize);
+        if (!int.IsPow2(codebookSize))
+            throw new ArgumentException($"Codebook size must be a power of two, got {codebookSize}.", nameof(codebookSize));
+        var perCodebookKbps = Math.Log2(codebookSize) * frameRate / 1000.0;
+        // The tolerance keeps exact budgets (24 kbps = 32 × 0.75) from losing a codebook to rounding.
+        var count = Math.Floor(targetKbps / perCodebookKbps + 1e-9);
+        return (int)Math.Clamp(count, 1, int.MaxValue);
+    }
+
+    /// <summary>
+    /// Empirical entropy rate in kbps of codes [B, nq, T]: for each codebook the entropy (bits) of its code histogram
+    /// over B and T, summed over the nq codebooks, times frameRate / 1000.
+    /// </summary>
+    public static double EntropyKbps(Tensor codes, int codebookSize, double frameRate)
+    {
+        RequirePositive(frameRate, nameof(frameRate));
+        if (codes.dim() != 3)
+            throw new ArgumentException($"Expected codes [B, nq, T], got [{string.Join(", ", codes.shape)}].", nameof(codes));
+        var bits = 0.0;
+        for (var q = 0; q < codes.shape[1]; q++)
+        {
+            using var codebookCodes = codes.select(1, q);
+            bits += CodeHistogram.EntropyBits(CodeHistogram.Counts(codebookCodes, codebookSize));
+        }
+        return bits * frameRate / 1000.0;
+    }
+
+    private static void RequirePositive(double value, string name)
+    {
+        if (!(value > 0) || double.IsInfinity(value))
+            throw new ArgumentException($"{name} must be positive and finite, got {value}.", name);
+    }
+
+    private static void RequireSize(int codebookSize)
+    {
+        if (codebookSize < 2)
+            throw new ArgumentException($"Codebook size must be at least 2, got {codebookSize}.", nameof(codebookSize));
+    }
+}

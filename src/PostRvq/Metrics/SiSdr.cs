@@ -1,0 +1,26 @@
+// Scale-invariant SDR: Le Roux, Wisdom, Erdogan, Hershey, "SDR – half-baked or well done?", ICASSP 2019.
+using PostRvq.Spectral;
+using static TorchSharp.torch;
+
+namespace PostRvq.Metrics;
+
+/// <summary>Scale-invariant signal-to-distortion ratio (↑, dB), computed in float64.</summary>
+public static class SiSdr
+{
+    /// <summary>
+    /// Per-item SI-SDR [B] in dB of estimate against reference, each [B, T] or [B, 1, T], cut to the shorter length.
+    /// Both are made zero-mean; a perfect estimate gives <see cref="Decibels.Ceiling"/> (see <see cref="Decibels"/>).
+    /// </summary>
+    public static Tensor Compute(Tensor reference, Tensor estimate)
+    {
+        using var scope = NewDisposeScope();
+        var (r, e) = AudioBatch.CutToShorter(reference.to_type(ScalarType.Float64), estimate.to_type(ScalarType.Float64));
+        r = r - r.mean([1], keepdim: true);
+        e = e - e.mean([1], keepdim: true);
+        var referenceEnergy = r.square().sum(1, keepdim: true);
+        // A silent reference has no direction to project on; its target is zero.
+        var alpha = (e * r).sum(1, keepdim: true) / referenceEnergy.clamp_min(1e-30);
+        var target = alpha * r;
+        return Decibels.EnergyRatio(target.square().sum(1), (e - target).square().sum(1)).MoveToOuterDisposeScope();
+    }
+}
