@@ -1,0 +1,80 @@
+namespace PostRvq.Nn;
+
+/// <summary>
+/// Sizes of the DAC-style continuous autoencoder (Kumar et al. 2023, "High-Fidelity Audio Compression with
+/// Improved RVQGAN"), without a quantizer. The defaults are a small 24 kHz model with hop 320 (75 Hz); DAC's
+/// 44.1 kHz model uses EncoderDim 64, EncoderStrides [2,4,8,8] and DecoderDim 1536.
+/// </summary>
+public sealed record AutoencoderOptions
+{
+    private int[]? decoderStrides;
+
+    public int SampleRate { get; init; } = 24000;
+
+    /// <summary>Width of the first encoder conv; it doubles at every downsampling block (DAC: 64).</summary>
+    public int EncoderDim { get; init; } = 32;
+
+    /// <summary>Downsampling factors in encoder order; [2,4,5,8] gives EnCodec's hop 320 at 24 kHz.</summary>
+    public int[] EncoderStrides { get; init; } = [2, 4, 5, 8];
+
+    /// <summary>Channels D of the continuous bottleneck z [B, D, F].</summary>
+    public int LatentDim { get; init; } = 64;
+
+    /// <summary>Width after the first decoder conv; it halves at every upsampling block (DAC: 1536).</summary>
+    public int DecoderDim { get; init; } = 256;
+
+    /// <summary>Upsampling factors in decoder order; the reverse of <see cref="EncoderStrides"/> unless set.</summary>
+    public int[] DecoderStrides
+    {
+        get => decoderStrides ?? EncoderStrides.Reverse().ToArray();
+        init => decoderStrides = value;
+    }
+
+    /// <summary>Dilations of the residual units inside every block (DAC: 1, 3, 9).</summary>
+    public int[] Dilations { get; init; } = [1, 3, 9];
+
+    /// <summary>Kernel of the dilated residual conv (DAC: 7); must be odd so lengths stay exact.</summary>
+    public int ResidualKernel { get; init; } = 7;
+
+    /// <summary>Samples per latent frame: the product of the encoder strides.</summary>
+    public int HopLength => EncoderStrides.Aggregate(1, (product, stride) => product * stride);
+
+    /// <summary>Latent frames per second.</summary>
+    public double FrameRate => (double)SampleRate / HopLength;
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first option that is out of range.</summary>
+    public void Validate()
+    {
+        RequirePositive(SampleRate, nameof(SampleRate));
+        RequirePositive(EncoderDim, nameof(EncoderDim));
+        RequirePositive(LatentDim, nameof(LatentDim));
+        RequirePositive(DecoderDim, nameof(DecoderDim));
+        RequireStrides(EncoderStrides, nameof(EncoderStrides));
+        RequireStrides(DecoderStrides, nameof(DecoderStrides));
+        if (Dilations is null || Dilations.Length == 0 || Dilations.Any(d => d < 1))
+            throw new ArgumentException($"{nameof(Dilations)} must be a non-empty list of positive integers.", nameof(Dilations));
+        if (ResidualKernel < 1 || ResidualKernel % 2 == 0)
+            throw new ArgumentException($"{nameof(ResidualKernel)} must be a positive odd number so residual lengths match; got {ResidualKernel}.", nameof(ResidualKernel));
+        var decoderHop = DecoderStrides.Aggregate(1L, (product, stride) => product * stride);
+        if (decoderHop != HopLength)
+            throw new ArgumentException(
+                $"{nameof(DecoderStrides)} [{string.Join(",", DecoderStrides)}] multiply to {decoderHop}, but {nameof(EncoderStrides)} [{string.Join(",", EncoderStrides)}] multiply to the hop {HopLength}; they must match.",
+                nameof(DecoderStrides));
+        if (DecoderDim % (1 << DecoderStrides.Length) != 0)
+            throw new ArgumentException(
+                $"{nameof(DecoderDim)} {DecoderDim} must be divisible by 2^{DecoderStrides.Length} because it halves at every upsampling block.",
+                nameof(DecoderDim));
+    }
+
+    private static void RequirePositive(int value, string name)
+    {
+        if (value < 1) throw new ArgumentException($"{name} must be positive; got {value}.", name);
+    }
+
+    // A stride-1 block has no padding that keeps kernel 2·s exact, so every stride must downsample.
+    private static void RequireStrides(int[]? strides, string name)
+    {
+        if (strides is null || strides.Length == 0 || strides.Any(s => s < 2))
+            throw new ArgumentException($"{name} must be a non-empty list of integers ≥ 2.", name);
+    }
+}
