@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace PostRvq.Audio;
 
 /// <summary>
@@ -16,8 +19,9 @@ public static class Resampler
     private const int ZeroCrossingsPerSide = 64;
     // Kaiser's formula β = 0.1102 (A − 8.7) for an attenuation A of 90 dB.
     private const double KaiserBeta = 8.96;
-    // Rate pairs needing more phases than this (e.g. 44101 → 24000) interpolate linearly between this many phases.
-    private const int MaxPhases = 4096;
+    // Rate pairs needing more phases than this (e.g. 44101 → 24000) interpolate linearly between this many phases,
+    // which errs by about 1e-6 of the kernel's peak (≈ -120 dB) and keeps the table cheap to build.
+    private const int MaxPhases = 512;
 
     /// <summary>Resamples to <paramref name="targetSampleRate"/>; the output has round(Length × out / in) samples.</summary>
     /// <returns>The same clip instance when the rates already match.</returns>
@@ -49,21 +53,33 @@ public static class Resampler
 
     private static float Convolve(float[] input, long first, ReadOnlySpan<float> taps)
     {
-        var sum = 0f;
         if (first >= 0 && first + taps.Length <= input.Length)
         {
-            var window = input.AsSpan((int)first, taps.Length);
-            for (var k = 0; k < taps.Length; k++)
-            {
-                sum += window[k] * taps[k];
-            }
-            return sum;
+            return Dot(input.AsSpan((int)first, taps.Length), taps);
         }
+        var sum = 0f;
         var start = (int)Math.Max(0, -first);
         var end = (int)Math.Min(taps.Length, input.Length - first);
         for (var k = start; k < end; k++)
         {
             sum += input[first + k] * taps[k];
+        }
+        return sum;
+    }
+
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var vectorsA = MemoryMarshal.Cast<float, Vector<float>>(a);
+        var vectorsB = MemoryMarshal.Cast<float, Vector<float>>(b);
+        var partial = Vector<float>.Zero;
+        for (var k = 0; k < vectorsA.Length; k++)
+        {
+            partial += vectorsA[k] * vectorsB[k];
+        }
+        var sum = Vector.Sum(partial);
+        for (var k = vectorsA.Length * Vector<float>.Count; k < a.Length; k++)
+        {
+            sum += a[k] * b[k];
         }
         return sum;
     }
