@@ -11,7 +11,7 @@ namespace PostRvq.Audio;
 /// The low-pass cutoff (its -6 dB point) is at 0.95 × min(input Nyquist, output Nyquist). With 64 zero crossings
 /// per side and β = 8.96 (≈ 90 dB stopband) the transition band spans ≈ 0.905 to 0.995 of that Nyquist, so
 /// aliasing stays ≈ 90 dB down and the passband is flat to ≈ 0.9 Nyquist. The signal is taken as zero outside
-/// the clip, so the first and last ≈ 64 output periods see the filter's edge. Does not handle rate changes over time.
+/// the clip, so about 64 samples (at the lower rate) at each end see the filter's edge. Does not handle rate changes over time.
 /// </remarks>
 public static class Resampler
 {
@@ -48,7 +48,7 @@ public static class Resampler
         return new AudioClip(output, targetSampleRate);
     }
 
-    internal static int OutputLength(int inputLength, int inputRate, int outputRate) =>
+    private static int OutputLength(int inputLength, int inputRate, int outputRate) =>
         checked((int)((inputLength * (long)outputRate * 2 + inputRate) / (inputRate * 2L)));
 
     private static float Convolve(float[] input, long first, ReadOnlySpan<float> taps)
