@@ -8,7 +8,7 @@ public class AudioAtomicFileTests
     [Fact]
     public void WritesTheFileAndCreatesItsFolder()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var path = folder.File("a/b/out.txt");
         AtomicFile.WriteAllText(path, "hello ✓");
         Assert.Equal("hello ✓", File.ReadAllText(path));
@@ -18,7 +18,7 @@ public class AudioAtomicFileTests
     [Fact]
     public void ReplacesAnExistingFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var path = folder.File("out.bin");
         File.WriteAllBytes(path, [1, 2, 3, 4, 5]);
         AtomicFile.Write(path, stream => stream.Write([9, 8]));
@@ -28,7 +28,7 @@ public class AudioAtomicFileTests
     [Fact]
     public void FailedWriteLeavesTheOldFileAndNoTemporaryFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var path = folder.File("keep.txt");
         File.WriteAllText(path, "old");
         var error = Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(path, stream =>
@@ -44,7 +44,7 @@ public class AudioAtomicFileTests
     [Fact]
     public void FailedFirstWriteLeavesNothing()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         Assert.Throws<IOException>(() => AtomicFile.Write(folder.File("new.txt"), _ => throw new IOException("disk full")));
         Assert.Empty(Directory.GetFiles(folder.Path));
     }
@@ -52,7 +52,7 @@ public class AudioAtomicFileTests
     [Fact]
     public void WavWriterGoesThroughTheAtomicPath()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var path = folder.File("clip.wav");
         WavWriter.Write(path, new AudioClip([0.25f], 8000));
         Assert.Throws<ArgumentException>(() => WavWriter.Write(path, new AudioClip([float.PositiveInfinity], 8000)));

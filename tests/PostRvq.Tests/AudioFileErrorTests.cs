@@ -8,14 +8,14 @@ public class AudioFileErrorTests
     [Fact]
     public void MissingFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         AssertRejected(folder.File("nowhere.wav"), "not found");
     }
 
     [Fact]
     public void FolderInsteadOfFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         Directory.CreateDirectory(folder.File("sub.wav"));
         AssertRejected(folder.File("sub.wav"), "folder");
     }
@@ -23,14 +23,14 @@ public class AudioFileErrorTests
     [Fact]
     public void ZeroLengthFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         AssertRejected(folder.WriteBytes("empty.wav", []), "empty");
     }
 
     [Fact]
     public void TruncatedHeader()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var wav = TestAudio.Wav(1, 1, 8000, 16, new byte[200]);
         AssertRejected(folder.WriteBytes("short.wav", wav[..8]), "truncated header");
         AssertRejected(folder.WriteBytes("cut-fmt.wav", wav[..24]), "truncated header");
@@ -39,7 +39,7 @@ public class AudioFileErrorTests
     [Fact]
     public void TruncatedData()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var wav = TestAudio.Wav(1, 1, 8000, 16, new byte[200]);
         AssertRejected(folder.WriteBytes("cut-data.wav", wav[..100]), "truncated file");
     }
@@ -47,7 +47,7 @@ public class AudioFileErrorTests
     [Fact]
     public void HeaderWithoutDataChunk()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var wav = TestAudio.Wav(1, 1, 8000, 16, []);
         AssertRejected(folder.WriteBytes("no-data.wav", wav[..36]), "no data chunk");
     }
@@ -55,7 +55,7 @@ public class AudioFileErrorTests
     [Fact]
     public void GarbageBytesNamedWav()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var garbage = new byte[4096];
         new Random(7).NextBytes(garbage);
         garbage[0] = 0x12;
@@ -68,21 +68,21 @@ public class AudioFileErrorTests
     [InlineData("notes.ogg", "not an Ogg file")]
     public void TextFile(string name, string reason)
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         AssertRejected(folder.WriteBytes(name, Encoding.UTF8.GetBytes("These are notes, not audio.\n")), reason);
     }
 
     [Fact]
     public void GarbageNamedMp3()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         AssertRejected(folder.WriteBytes("notes.mp3", Encoding.UTF8.GetBytes(new string('x', 3000))), "MP3");
     }
 
     [Fact]
     public void CorruptOggStream()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var bytes = new byte[2048];
         new Random(3).NextBytes(bytes);
         "OggS"u8.CopyTo(bytes);
@@ -95,7 +95,7 @@ public class AudioFileErrorTests
     [InlineData((ushort)3, 16, "unsupported WAV encoding")]
     public void UnsupportedEncoding(ushort formatTag, int bits, string reason)
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         AssertRejected(folder.WriteBytes("odd.wav", TestAudio.Wav(formatTag, 1, 8000, bits, new byte[64])), reason);
     }
 
@@ -104,7 +104,7 @@ public class AudioFileErrorTests
     [InlineData(float.PositiveInfinity)]
     public void NonFiniteSamplesInAFloatWav(float bad)
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var data = new[] { 0.1f, bad, 0.2f }.SelectMany(BitConverter.GetBytes).ToArray();
         var error = AssertRejected(folder.WriteBytes("nan.wav", TestAudio.Wav(3, 1, 8000, 32, data)), "sample 1");
         Assert.Contains("NaN or infinite", error.Reason);

@@ -8,7 +8,7 @@ public class AudioWavTests
     [Fact]
     public void Pcm16RoundTripIsWithinHalfAStep()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var clip = TestAudio.Sine(440, 0.25, 22050);
         var path = folder.File("tone.wav");
         WavWriter.Write(path, clip);
@@ -22,7 +22,7 @@ public class AudioWavTests
     [Fact]
     public void Pcm16ClipsOutOfRangeSamples()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var path = folder.File("loud.wav");
         WavWriter.Write(path, new AudioClip([1.5f, -2f, 1f, -1f, 0.25f], 8000));
         Assert.Equal([32767f / 32768, -1f, 32767f / 32768, -1f, 0.25f], AudioFile.Read(path).Samples);
@@ -31,7 +31,7 @@ public class AudioWavTests
     [Fact]
     public void Float32RoundTripIsExact()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var clip = new AudioClip([0.1f, -1.5f, 3e-7f, 0f, 0.999f], 44100);
         var path = folder.File("float.wav");
         WavWriter.Write(path, clip, WavSampleFormat.Float32);
@@ -43,7 +43,7 @@ public class AudioWavTests
     [Fact]
     public void WriterRejectsNonFiniteSamplesAndNamesThePath()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var path = folder.File("nan.wav");
         var error = Assert.Throws<ArgumentException>(() => WavWriter.Write(path, new AudioClip([0f, float.NaN], 8000)));
         Assert.Equal("clip", error.ParamName);
@@ -67,7 +67,7 @@ public class AudioWavTests
     [MemberData(nameof(HandMadeFormats))]
     public void ReadsEveryPcmAndFloatLayoutAsMono(string layout, byte[] wav, float[] expected)
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var path = folder.WriteBytes("clip.wav", wav);
         var clip = AudioFile.Read(path);
         Assert.True(expected.Length == clip.Length, layout);
@@ -80,7 +80,7 @@ public class AudioWavTests
     [Fact]
     public void ExtensibleHeaderKeepsRateAndFloatSubformat()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var path = folder.WriteBytes("ext.wav", TestAudio.Wav(3, 2, 32000, 64, Float64(0.5, 0.25, -1, 1), extensible: true));
         var clip = AudioFile.Read(path);
         Assert.Equal(32000, clip.SampleRate);
@@ -90,7 +90,7 @@ public class AudioWavTests
     [Fact]
     public void SkipsUnknownChunksIncludingOddSizedOnes()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var fmt = TestAudio.Wav(1, 1, 8000, 16, []).AsSpan(12, 24).ToArray();
         var wav = TestAudio.Riff(TestAudio.Chunk("LIST", [1, 2, 3]), fmt, TestAudio.Chunk("junk", new byte[7]), TestAudio.Chunk("data", Int16(16384, -16384)));
         var clip = AudioFile.Read(folder.WriteBytes("chunks.wav", wav));
@@ -100,7 +100,7 @@ public class AudioWavTests
     [Fact]
     public void StreamingPlaceholderDataSizeReadsToTheEnd()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var wav = TestAudio.Wav(1, 1, 8000, 16, Int16(100, 200, 300));
         BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(40), 0xFFFFFFFF);
         Assert.Equal(3, AudioFile.Read(folder.WriteBytes("stream.wav", wav)).Length);
@@ -109,7 +109,7 @@ public class AudioWavTests
     [Fact]
     public void ContentWinsOverAMisleadingExtension()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var path = folder.File("actually-wav.mp3");
         WavWriter.Write(path, new AudioClip([0.5f, -0.5f], 8000));
         Assert.Equal([0.5f, -0.5f], AudioFile.Read(path).Samples);
@@ -118,7 +118,7 @@ public class AudioWavTests
     [Fact]
     public void ReadAtTargetRateResamples()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var path = folder.File("tone.wav");
         WavWriter.Write(path, TestAudio.Sine(440, 0.5, 44100), WavSampleFormat.Float32);
         var clip = AudioFile.Read(path, 24000);

@@ -49,7 +49,7 @@ public class CorpusTests
     [Fact]
     public void PlainFolderHasEveryAudioFileInEverySplit()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         WavWriter.Write(folder.File("b.wav"), TestAudio.Sine(440, 0.1, 16000));
         WavWriter.Write(folder.File("drums/a.wav"), TestAudio.Sine(440, 0.1, 16000));
         File.Copy(TestAudio.Fixture("bell.oga"), folder.File("drums/bell.oga"));
@@ -68,7 +68,7 @@ public class CorpusTests
     [Fact]
     public void MissingPath()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var error = Assert.Throws<CorpusException>(() => Corpus.Load(folder.File("absent")));
         Assert.Contains(folder.File("absent"), error.Message);
     }
@@ -76,7 +76,7 @@ public class CorpusTests
     [Fact]
     public void FileThatIsNotAManifest()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         var path = folder.WriteBytes("clip.wav", [1, 2, 3]);
         Assert.Contains("expected a folder or a .jsonl manifest", Assert.Throws<CorpusException>(() => Corpus.Load(path)).Message);
     }
@@ -84,7 +84,7 @@ public class CorpusTests
     [Fact]
     public void FolderWithoutAudio()
     {
-        using var folder = new TempFolder();
+        using var folder = new AudioTempFolder();
         File.WriteAllText(folder.File("readme.md"), "# nothing");
         var error = Assert.Throws<CorpusException>(() => Corpus.Load(folder.Path));
         Assert.Contains(folder.Path, error.Message);
@@ -127,9 +127,9 @@ public class CorpusTests
     }
 
     // Writes the manifest lines and, for every entry line, a 0.5 s 44.1 kHz tone (0.25 s at 16 kHz for speech) at its path.
-    private static TempFolder ManifestCorpus(params string[] lines)
+    private static AudioTempFolder ManifestCorpus(params string[] lines)
     {
-        var folder = new TempFolder();
+        var folder = new AudioTempFolder();
         WavWriter.Write(folder.File("train/music/a-000.wav"), TestAudio.Sine(440, 0.5, 44100));
         WavWriter.Write(folder.File("valid/speech/b-000.wav"), TestAudio.Sine(440, 0.25, 16000));
         WavWriter.Write(folder.File("test/music/c-000.wav"), TestAudio.Sine(440, 0.5, 44100));

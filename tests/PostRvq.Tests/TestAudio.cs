@@ -93,9 +93,9 @@ internal static class TestAudio
 }
 
 /// <summary>A fresh folder under the system temp folder, deleted on dispose.</summary>
-internal sealed class TempFolder : IDisposable
+internal sealed class AudioTempFolder : IDisposable
 {
-    public TempFolder()
+    public AudioTempFolder()
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "postrvq-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
