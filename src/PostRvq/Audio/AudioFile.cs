@@ -1,0 +1,93 @@
+namespace PostRvq.Audio;
+
+/// <summary>
+/// Reads WAV, Ogg Vorbis and MP3 files as mono <see cref="AudioClip"/>s. The container is recognised by its magic
+/// bytes first and by its extension only when the bytes are inconclusive (an MP3 with leading junk), so a
+/// mis-named file still decodes. Every failure is an <see cref="AudioFormatException"/> naming the file.
+/// </summary>
+public static class AudioFile
+{
+    public static IReadOnlyList<string> SupportedExtensions { get; } = [".wav", ".ogg", ".oga", ".mp3"];
+
+    public static bool HasSupportedExtension(string path) =>
+        SupportedExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Reads a file at its own sample rate, averaging all channels to mono.</summary>
+    /// <exception cref="AudioFormatException">The file is missing, empty, corrupt, not audio, unsupported or holds NaN/infinite samples.</exception>
+    public static AudioClip Read(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var bytes = ReadBytes(path);
+        var clip = Decode(path, bytes);
+        EnsureFinite(path, clip.Samples);
+        return clip;
+    }
+
+    /// <summary>Reads a file and resamples it to <paramref name="targetSampleRate"/> with <see cref="Resampler"/>.</summary>
+    /// <exception cref="AudioFormatException">As for <see cref="Read(string)"/>.</exception>
+    public static AudioClip Read(string path, int targetSampleRate)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetSampleRate);
+        return Resampler.Resample(Read(path), targetSampleRate);
+    }
+
+    private static byte[] ReadBytes(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new AudioFormatException(path, "is a folder, not an audio file");
+        }
+        if (!File.Exists(path))
+        {
+            throw new AudioFormatException(path, "file not found");
+        }
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AudioFormatException(path, $"cannot read file ({e.Message})", e);
+        }
+        if (bytes.Length == 0)
+        {
+            throw new AudioFormatException(path, "file is empty (0 bytes)");
+        }
+        return bytes;
+    }
+
+    private static AudioClip Decode(string path, byte[] bytes)
+    {
+        if (WavDecoder.LooksLikeWav(bytes))
+        {
+            return WavDecoder.Decode(path, bytes);
+        }
+        if (VorbisDecoder.LooksLikeOgg(bytes))
+        {
+            return VorbisDecoder.Decode(path, bytes);
+        }
+        if (Mp3Decoder.LooksLikeMp3(bytes))
+        {
+            return Mp3Decoder.Decode(path, bytes);
+        }
+        return Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".wav" => WavDecoder.Decode(path, bytes),
+            ".ogg" or ".oga" => throw new AudioFormatException(path, "not an Ogg file: no OggS capture pattern"),
+            ".mp3" => Mp3Decoder.Decode(path, bytes),
+            _ => throw new AudioFormatException(path, "not a supported audio file (expected WAV, Ogg Vorbis or MP3 content)"),
+        };
+    }
+
+    private static void EnsureFinite(string path, float[] samples)
+    {
+        for (var i = 0; i < samples.Length; i++)
+        {
+            if (!float.IsFinite(samples[i]))
+            {
+                throw new AudioFormatException(path, $"sample {i} is {samples[i]} (NaN or infinite samples are not audio)");
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace PostRvq.Audio;
+
+/// <summary>
+/// Band-limited sample-rate conversion by Kaiser-windowed sinc interpolation in polyphase form
+/// (J. O. Smith, "Digital Audio Resampling", CCRMA; window from Kaiser &amp; Schafer, 1980).
+/// </summary>
+/// <remarks>
+/// The low-pass cutoff (its -6 dB point) is at 0.95 × min(input Nyquist, output Nyquist). With 64 zero crossings
+/// per side and β = 8.96 (≈ 90 dB stopband) the transition band spans ≈ 0.905 to 0.995 of that Nyquist, so
+/// aliasing stays ≈ 90 dB down and the passband is flat to ≈ 0.9 Nyquist. The signal is taken as zero outside
+/// the clip, so about 64 samples (at the lower rate) at each end see the filter's edge. Does not handle rate changes over time.
+/// </remarks>
+public static class Resampler
+{
+    private const double CutoffFraction = 0.95;
+    private const int ZeroCrossingsPerSide = 64;
+    // Kaiser's formula β = 0.1102 (A − 8.7) for an attenuation A of 90 dB.
+    private const double KaiserBeta = 8.96;
+    // Rate pairs needing more phases than this (e.g. 44101 → 24000) interpolate linearly between this many phases,
+    // which errs by about 1e-6 of the kernel's peak (≈ -120 dB) and keeps the table cheap to build.
+    private const int MaxPhases = 512;
+
+    /// <summary>Resamples to <paramref name="targetSampleRate"/>; the output has round(Length × out / in) samples.</summary>
+    /// <returns>The same clip instance when the rates already match.</returns>
+    public static AudioClip Resample(AudioClip clip, int targetSampleRate)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetSampleRate);
+        if (clip.SampleRate == targetSampleRate)
+        {
+            return clip;
+        }
+        var bank = new PolyphaseBank(clip.SampleRate, targetSampleRate);
+        var output = new float[OutputLength(clip.Length, clip.SampleRate, targetSampleRate)];
+        var input = clip.Samples;
+        var scratch = new float[bank.TapCount];
+        for (var n = 0; n < output.Length; n++)
+        {
+            // Output sample n sits at input time n·M/L = whole + phase/L.
+            var position = n * (long)bank.Down;
+            var whole = position / bank.Up;
+            var taps = bank.TapsFor((int)(position % bank.Up), scratch);
+            output[n] = Convolve(input, whole - bank.HalfTaps + 1, taps);
+        }
+        return new AudioClip(output, targetSampleRate);
+    }
+
+    private static int OutputLength(int inputLength, int inputRate, int outputRate) =>
+        checked((int)((inputLength * (long)outputRate * 2 + inputRate) / (inputRate * 2L)));
+
+    private static float Convolve(float[] input, long first, ReadOnlySpan<float> taps)
+    {
+        if (first >= 0 && first + taps.Length <= input.Length)
+        {
+            return Dot(input.AsSpan((int)first, taps.Length), taps);
+        }
+        var sum = 0f;
+        var start = (int)Math.Max(0, -first);
+        var end = (int)Math.Min(taps.Length, input.Length - first);
+        for (var k = start; k < end; k++)
+        {
+            sum += input[first + k] * taps[k];
+        }
+        return sum;
+    }
+
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var vectorsA = MemoryMarshal.Cast<float, Vector<float>>(a);
+        var vectorsB = MemoryMarshal.Cast<float, Vector<float>>(b);
+        var partial = Vector<float>.Zero;
+        for (var k = 0; k < vectorsA.Length; k++)
+        {
+            partial += vectorsA[k] * vectorsB[k];
+        }
+        var sum = Vector.Sum(partial);
+        for (var k = vectorsA.Length * Vector<float>.Count; k < a.Length; k++)
+        {
+            sum += a[k] * b[k];
+        }
+        return sum;
+    }
+
+    /// <summary>The filter sampled at each output phase: row p holds h(p/L − k) for k = −H+1 … H, normalised to unit DC gain.</summary>
+    private sealed class PolyphaseBank
+    {
+        private readonly float[][] rows;
+
+        public PolyphaseBank(int inputRate, int outputRate)
+        {
+            var divisor = GreatestCommonDivisor(inputRate, outputRate);
+            Up = outputRate / divisor;
+            Down = inputRate / divisor;
+            // Cycles per input sample.
+            var cutoff = CutoffFraction * 0.5 * Math.Min(inputRate, outputRate) / inputRate;
+            var halfWidth = ZeroCrossingsPerSide / (2 * cutoff);
+            HalfTaps = (int)Math.Ceiling(halfWidth);
+            TapCount = 2 * HalfTaps;
+            var phases = Math.Min(Up, MaxPhases);
+            // One extra row (fraction 1) lets interpolation between table rows reach the next whole sample.
+            rows = new float[phases + 1][];
+            for (var p = 0; p <= phases; p++)
+            {
+                rows[p] = KernelRow((double)p / phases, cutoff, halfWidth);
+            }
+        }
+
+        /// <summary>Upsampling factor L of the reduced ratio L/M.</summary>
+        public int Up { get; }
+
+        /// <summary>Downsampling factor M of the reduced ratio L/M.</summary>
+        public int Down { get; }
+
+        public int HalfTaps { get; }
+
+        public int TapCount { get; }
+
+        public ReadOnlySpan<float> TapsFor(int phase, float[] scratch)
+        {
+            var tablePhases = rows.Length - 1;
+            var scaled = phase * (long)tablePhases;
+            var row = (int)(scaled / Up);
+            var remainder = scaled % Up;
+            if (remainder == 0)
+            {
+                return rows[row];
+            }
+            var weight = (float)((double)remainder / Up);
+            var below = rows[row];
+            var above = rows[row + 1];
+            for (var k = 0; k < scratch.Length; k++)
+            {
+                scratch[k] = below[k] + weight * (above[k] - below[k]);
+            }
+            return scratch;
+        }
+
+        private float[] KernelRow(double fraction, double cutoff, double halfWidth)
+        {
+            var row = new double[TapCount];
+            var sum = 0.0;
+            for (var i = 0; i < TapCount; i++)
+            {
+                var offset = i - HalfTaps + 1;
+                row[i] = WindowedSinc(fraction - offset, cutoff, halfWidth);
+                sum += row[i];
+            }
+            return Array.ConvertAll(row, v => (float)(v / sum));
+        }
+    }
+
+    private static double WindowedSinc(double t, double cutoff, double halfWidth)
+    {
+        if (Math.Abs(t) >= halfWidth)
+        {
+            return 0;
+        }
+        var x = 2 * cutoff * t;
+        var sinc = x == 0 ? 1 : Math.Sin(Math.PI * x) / (Math.PI * x);
+        var r = t / halfWidth;
+        var window = BesselI0(KaiserBeta * Math.Sqrt(1 - r * r)) / BesselI0(KaiserBeta);
+        return 2 * cutoff * sinc * window;
+    }
+
+    // Power series of the modified Bessel function of the first kind, order 0; converges fast for β ≤ 20.
+    private static double BesselI0(double x)
+    {
+        var sum = 1.0;
+        var term = 1.0;
+        var quarterSquare = x * x / 4;
+        for (var k = 1; term > 1e-12 * sum; k++)
+        {
+            term *= quarterSquare / (k * (double)k);
+            sum += term;
+        }
+        return sum;
+    }
+
+    private static int GreatestCommonDivisor(int a, int b)
+    {
+        while (b != 0)
+        {
+            (a, b) = (b, a % b);
+        }
+        return a;
+    }
+}
