@@ -71,21 +71,6 @@ public class ResamplerTests
         Assert.All(Middle(output).ToArray(), s => Assert.Equal(0.5f, s, 1e-4f));
     }
 
-    [Fact]
-    public void TenSecondsResampleWellUnderASecond()
-    {
-        var clip = TestAudio.Sine(440, 10, 44100);
-        Resampler.Resample(clip.SliceSamples(0, 4410), 24000);
-        // Best of two runs, so that a busy shared machine does not fail the test by itself.
-        var fastest = Enumerable.Range(0, 2).Min(_ =>
-        {
-            var stopwatch = Stopwatch.StartNew();
-            Resampler.Resample(clip, 24000);
-            return stopwatch.Elapsed;
-        });
-        Assert.True(fastest < TimeSpan.FromSeconds(1), $"took {fastest.TotalMilliseconds:F0} ms");
-    }
-
     // Skips 0.1 s at each end, where the filter runs into the zeros outside the clip.
     private static ReadOnlySpan<float> Middle(AudioClip clip)
     {

@@ -14,7 +14,7 @@ static class TinyExperiment
     {
         Name = "test-tiny",
         Model = new AutoencoderOptions { SampleRate = SampleRate, EncoderDim = 4, EncoderStrides = [2, 4], LatentDim = 8, DecoderDim = 16 },
-        Discriminator = TinyDiscriminator,
+        Discriminator = new DiscriminatorOptions { PeriodChannels = [4, 8], StftWindows = [512, 256], Channels = 4 },
         Training = new TrainingOptions
         {
             Steps = steps, BatchSize = 2, CropSeconds = 0.1, LearningRate = 1e-3, Adversarial = adversarial,

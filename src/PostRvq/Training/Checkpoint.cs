@@ -2,6 +2,7 @@ using System.Text.Json;
 using PostRvq.Discriminators;
 using PostRvq.IO;
 using PostRvq.Nn;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

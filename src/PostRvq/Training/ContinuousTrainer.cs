@@ -42,8 +42,11 @@ public sealed class ContinuousTrainer : IDisposable
     public string CheckpointPath => Path.Combine(RunFolder, Checkpoint.FileName);
     public string LogPath => log.FilePath;
 
+    /// <param name="config">Model, discriminators, loss weights and optimisation.</param>
     /// <param name="train">Training clips at the model's sample rate.</param>
     /// <param name="valid">Validation clips at the model's sample rate; fixed crops of them are scored.</param>
+    /// <param name="runFolder">Where the checkpoint and log.jsonl go; created if missing.</param>
+    /// <param name="device">CPU unless given; on CPU, oneDNN convolutions are switched off.</param>
     public ContinuousTrainer(ExperimentConfig config, IReadOnlyList<AudioClip> train, IReadOnlyList<AudioClip> valid,
         string runFolder, Device? device = null)
     {
