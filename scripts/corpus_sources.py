@@ -5,6 +5,7 @@ A file that no rule names is not used.
 """
 
 import fnmatch
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -141,13 +142,18 @@ def _installed_files(cache: str):
 
 
 def find_sources(cache: str):
-    """All audio files that a rule names, sorted by source path."""
-    sources = []
-    for path, file in _installed_files(cache):
-        if not path.lower().endswith(AUDIO_EXTENSIONS):
+    """All audio files that a rule names, sorted by source path. Of byte-identical files (ktuberling's Serbian
+    variants, hedgewars' custom*.ogg) only the first path is kept, so no recording can land in two splits."""
+    sources, seen = [], set()
+    for path, file in sorted(_installed_files(cache)):
+        if not path.lower().endswith(AUDIO_EXTENSIONS) or os.path.islink(file):
             continue
         rule = rule_for(path)
-        if rule is not None:
+        if rule is None:
+            continue
+        with open(file, "rb") as content:
+            digest = hashlib.md5(content.read()).hexdigest()
+        if digest not in seen:
+            seen.add(digest)
             sources.append(Source(path, file, rule))
-    sources.sort(key=lambda s: s.path)
     return sources
