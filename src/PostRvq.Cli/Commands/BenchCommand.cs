@@ -32,11 +32,14 @@ static class BenchCommand
     {
         var (config, steps, threads) = CommonOptions("tiny-cpu", 20);
         var rtfSeconds = new Option<double>("--rtf-seconds") { Description = "Length of the clip for the real-time factor", DefaultValueFactory = _ => 10.0 };
-        var command = new Command("train", "Training steps/s and encode+decode real-time factor") { config, steps, threads, rtfSeconds };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Override training.batchSize (paper-44k's 72 is for a GPU)" };
+        var command = new Command("train", "Training steps/s and encode+decode real-time factor") { config, steps, threads, rtfSeconds, batchSize };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             set_num_threads(parse.GetValue(threads));
             var experiment = ExperimentConfig.Load(parse.GetValue(config)!);
+            if (parse.GetValue(batchSize) is { } b) experiment = experiment with { Training = experiment.Training with { BatchSize = b } };
+            experiment.Validate();
             var n = parse.GetValue(steps);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("measure", "median", "unit");
             foreach (var adversarial in new[] { false, true })

@@ -10,9 +10,6 @@ namespace PostRvq.Nn;
 /// </summary>
 public sealed class Autoencoder : nn.Module<Tensor, Tensor>
 {
-    // DAC initialises every Conv1d weight from a (truncated) normal with this std and zeroes the biases.
-    private const double DacInitStd = 0.02;
-
     private readonly Encoder encoder;
     private readonly Decoder decoder;
 
@@ -36,7 +33,7 @@ public sealed class Autoencoder : nn.Module<Tensor, Tensor>
         options.Validate();
         var model = new Autoencoder(options);
         foreach (var conv in model.modules().OfType<WeightNormConv1d>())
-            conv.ResetNormal(DacInitStd);
+            conv.ResetNormal(options.ConvInitStd);
         return model;
     }
 
