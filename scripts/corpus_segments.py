@@ -97,13 +97,21 @@ class CorpusWriter:
 
 
 def build(cache: str, out_dir: str) -> int:
-    sources = find_sources(cache)
     staging = os.path.join(out_dir, ".staging")
     shutil.rmtree(staging, ignore_errors=True)
     writer = CorpusWriter(staging)
-    short = defaultdict(list)
-    skipped = []
-    midi_cache = os.path.join(cache, "midi")
+    short, skipped = cut_sources(find_sources(cache), os.path.join(cache, "midi"), writer)
+    join_clips(short, writer)
+    entries = sorted(writer.entries, key=lambda e: e["path"])
+    write_manifest(entries, os.path.join(staging, "manifest.jsonl"))
+    publish(staging, out_dir)
+    report(entries, skipped, writer.dropped_quiet, out_dir)
+    return 0
+
+
+def cut_sources(sources, midi_cache: str, writer: CorpusWriter):
+    """Writes the segments of long sources; returns the short clips grouped for joining, and the skipped files."""
+    short, skipped = defaultdict(list), []
     print(f"{len(sources)} source files", file=sys.stderr)
     with ThreadPoolExecutor(WORKERS) as pool:
         for done, (source, samples, rate, error) in enumerate(pool.map(lambda s: load(s, midi_cache), sources), 1):
@@ -113,36 +121,40 @@ def build(cache: str, out_dir: str) -> int:
                 skipped.append((source.path, error))
                 print(f"skipped {source.path}: {error}", file=sys.stderr)
                 continue
-            split = split_of(source.path)
             rule = source.rule
             if len(samples) >= SHORT_CLIP:
                 for index, piece in enumerate(cut_long(samples)):
-                    writer.add(f"{rule.category}/{rule.tag}-{source.slug}-{index:03d}", split, [source], rate, piece)
+                    segment_id = f"{rule.category}/{rule.tag}-{source.slug}-{index:03d}"
+                    writer.add(segment_id, split_of(source.path), [source], rate, piece)
                 continue
             clip = trim_silence(samples)
             if len(clip) > 0 and rms_dbfs(clip) >= SILENCE_DBFS:
                 short[(rule.package, rule.category, rule.licence, source.folder)].append((source, rate, clip))
+    return short, skipped
+
+
+def join_clips(short, writer: CorpusWriter) -> None:
+    """Joins each group's clips split by split, so that a joined segment never mixes splits."""
     next_index = defaultdict(int)
     for key in sorted(short):
         clips = short[key]
-        rule = clips[0][0].rule
-        stem = "-".join(part for part in (rule.category + "/" + rule.tag, clips[0][0].folder_slug, "join") if part)
+        first = clips[0][0]
+        stem = "-".join(part for part in (f"{first.rule.category}/{first.rule.tag}", first.folder_slug, "join") if part)
         for split in SPLITS:
             for group in join_short([clip for clip in clips if split_of(clip[0].path) == split]):
                 sources = [clip[0] for clip in group]
                 rate = min(clip[1] for clip in group)
                 writer.add(f"{stem}-{next_index[stem]:03d}", split, sources, rate, concatenate(group))
                 next_index[stem] += 1
-    entries = sorted(writer.entries, key=lambda e: e["path"])
+
+
+def write_manifest(entries, path: str) -> None:
     ids = [entry["id"] for entry in entries]
     if len(set(ids)) != len(ids):
         raise SystemExit("duplicate segment ids: " + ", ".join(sorted({i for i in ids if ids.count(i) > 1})))
-    with open(os.path.join(staging, "manifest.jsonl"), "w", encoding="utf-8") as manifest:
+    with open(path, "w", encoding="utf-8") as manifest:
         for entry in entries:
             manifest.write(json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n")
-    publish(staging, out_dir)
-    report(entries, skipped, writer.dropped_quiet, out_dir)
-    return 0
 
 
 def publish(staging: str, out_dir: str) -> None:
