@@ -1,5 +1,6 @@
 """Decoding, measuring and writing 24 kHz mono 16-bit audio with the standard library and ffmpeg/fluidsynth."""
 
+import json
 import math
 import os
 import re
@@ -48,6 +49,32 @@ def decode(file: str, max_seconds: float):
     if len(samples) == 0:
         raise DecodeError("no audio samples decoded")
     return samples, int(rate.group(1)) if rate else 0
+
+
+def decode_cached(file: str, max_seconds: float, cache_dir: str, key: str):
+    """decode(), keeping the result in cache_dir under key, so that an interrupted build resumes quickly."""
+    pcm = os.path.join(cache_dir, f"{key}-{max_seconds:g}s.pcm")
+    info = pcm[:-4] + ".json"
+    if os.path.exists(info):
+        samples = array("h")
+        with open(pcm, "rb") as stored:
+            samples.frombytes(stored.read())
+        if sys.byteorder == "big":
+            samples.byteswap()
+        with open(info, encoding="utf-8") as stored:
+            return samples, json.load(stored)["source_sample_rate"]
+    samples, rate = decode(file, max_seconds)
+    os.makedirs(cache_dir, exist_ok=True)
+    stored = array("h", samples)
+    if sys.byteorder == "big":
+        stored.byteswap()
+    with open(pcm + ".partial", "wb") as out:
+        out.write(stored.tobytes())
+    os.replace(pcm + ".partial", pcm)
+    with open(info + ".partial", "w", encoding="utf-8") as out:
+        json.dump({"source_sample_rate": rate}, out)
+    os.replace(info + ".partial", info)
+    return samples, rate
 
 
 def rms_dbfs(samples) -> float:

@@ -17,7 +17,7 @@ from array import array
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
-from corpus_audio import SAMPLE_RATE, DecodeError, decode, render_midi, rms_dbfs, trim_silence, write_wav
+from corpus_audio import SAMPLE_RATE, DecodeError, decode_cached, render_midi, rms_dbfs, trim_silence, write_wav
 from corpus_sources import find_sources
 
 MAX_SOURCE_SECONDS = 40.0
@@ -35,11 +35,12 @@ def split_of(source_path: str) -> str:
     return "train" if bucket < 80 else "valid" if bucket < 90 else "test"
 
 
-def load(source, midi_cache: str):
+def load(source, cache: str):
     """Returns (source, samples, sample rate, error) so that one bad file never stops the build."""
     try:
-        file = render_midi(source.file, midi_cache) if source.path.endswith(".mid") else source.file
-        samples, rate = decode(file, MAX_SOURCE_SECONDS)
+        midi = source.path.endswith(".mid")
+        file = render_midi(source.file, os.path.join(cache, "midi")) if midi else source.file
+        samples, rate = decode_cached(file, MAX_SOURCE_SECONDS, os.path.join(cache, "decoded"), source.digest)
         return source, samples, rate, None
     except (DecodeError, OSError) as error:
         return source, None, 0, str(error)
@@ -100,7 +101,7 @@ def build(cache: str, out_dir: str) -> int:
     staging = os.path.join(out_dir, ".staging")
     shutil.rmtree(staging, ignore_errors=True)
     writer = CorpusWriter(staging)
-    short, skipped = cut_sources(find_sources(cache), os.path.join(cache, "midi"), writer)
+    short, skipped = cut_sources(find_sources(cache), cache, writer)
     join_clips(short, writer)
     entries = sorted(writer.entries, key=lambda e: e["path"])
     write_manifest(entries, os.path.join(staging, "manifest.jsonl"))
@@ -109,12 +110,12 @@ def build(cache: str, out_dir: str) -> int:
     return 0
 
 
-def cut_sources(sources, midi_cache: str, writer: CorpusWriter):
+def cut_sources(sources, cache: str, writer: CorpusWriter):
     """Writes the segments of long sources; returns the short clips grouped for joining, and the skipped files."""
     short, skipped = defaultdict(list), []
     print(f"{len(sources)} source files", file=sys.stderr)
     with ThreadPoolExecutor(WORKERS) as pool:
-        for done, (source, samples, rate, error) in enumerate(pool.map(lambda s: load(s, midi_cache), sources), 1):
+        for done, (source, samples, rate, error) in enumerate(pool.map(lambda s: load(s, cache), sources), 1):
             if done % 250 == 0:
                 print(f"  decoded {done}/{len(sources)}", file=sys.stderr)
             if error is not None:

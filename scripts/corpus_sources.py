@@ -92,10 +92,12 @@ RULES = (
 
 @dataclass(frozen=True)
 class Source:
-    """One audio file: `path` is where it is installed (or `npm:` + package path); `file` is where it is on disk."""
+    """One audio file: `path` is where it is installed (or `npm:` + package path); `file` is where it is on
+    disk; `digest` is the md5 of its bytes."""
     path: str
     file: str
     rule: Rule
+    digest: str
 
     @property
     def folder(self) -> str:
@@ -155,5 +157,5 @@ def find_sources(cache: str):
             digest = hashlib.md5(content.read()).hexdigest()
         if digest not in seen:
             seen.add(digest)
-            sources.append(Source(path, file, rule))
+            sources.append(Source(path, file, rule, digest))
     return sources
