@@ -1,5 +1,4 @@
 using PostRvq.Audio;
-using PostRvq.Native;
 using PostRvq.Nn;
 using static TorchSharp.torch;
 
@@ -39,7 +38,6 @@ public static class Reconstruction
         using var noGrad = no_grad();
         for (var start = 0; start < clip.Length; start += chunk)
         {
-            using var pause = GcPause.Begin();
             using var scope = NewDisposeScope();
             var from = Math.Max(0, start - context);
             var to = Math.Min(clip.Length, start + chunk + context);

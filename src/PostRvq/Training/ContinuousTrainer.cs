@@ -134,7 +134,6 @@ public sealed class ContinuousTrainer : IDisposable
         var weights = Config.Loss;
         var adversarial = Config.Training.Adversarial && Step >= Config.Training.AdversarialWarmupSteps;
         var losses = new Dictionary<string, double>();
-        using var pause = GcPause.Begin();
         using var scope = NewDisposeScope();
         using var batch = crops.Next();
         var audio = batch.Audio.to(device);
@@ -193,7 +192,6 @@ public sealed class ContinuousTrainer : IDisposable
         {
             foreach (var chunk in validationClips.Chunk(batchSize))
             {
-                using var pause = GcPause.Begin();
                 using var scope = NewDisposeScope();
                 var audio = AudioTensors.ToBatch(chunk, chunk.Max(c => c.Length)).to(device);
                 rows.AddRange(AudioMetrics.Compute(audio, Model.forward(audio), Config.Model.SampleRate));
