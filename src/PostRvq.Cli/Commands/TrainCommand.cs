@@ -39,7 +39,7 @@ static class TrainCommand
             + $"({train.Sum(c => c.DurationSeconds) / 60:F1} min), {valid.Count} validation clips, run folder {Markup.Escape(runFolder)}");
         using var trainer = new ContinuousTrainer(config, train, valid, runFolder);
         if (trainer.Resume()) AnsiConsole.MarkupLine($"Resuming from step {trainer.Step} of {config.Training.Steps}.");
-        File.WriteAllText(Path.Combine(runFolder, "config.json"), config.ToJson());
+        IO.AtomicFile.WriteAllText(Path.Combine(runFolder, "config.json"), config.ToJson());
 
         using var cancellation = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
