@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace PostRvq.Tests;
 
+[Collection(SerialCollection.Name)]
 public class CheckpointTests
 {
     [Fact]

@@ -4,7 +4,7 @@ using Spectre.Console;
 namespace PostRvq.Tests;
 
 /// <summary>The command line, run in process; console redirection is global, so these run one at a time.</summary>
-[Collection("console")]
+[Collection(SerialCollection.Name)]
 public class CliTests
 {
     static (int Code, string Output, string Error) Run(params string[] args)
@@ -97,5 +97,12 @@ public class CliTests
     }
 }
 
-[CollectionDefinition("console", DisableParallelization = true)]
-public class ConsoleCollection;
+/// <summary>
+/// Tests that touch process-wide state (the console, torch's global RNG when seeding a model) run alone, not in
+/// parallel with anything else, so another test's random draws cannot change their initial weights.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public class SerialCollection
+{
+    public const string Name = "serial";
+}

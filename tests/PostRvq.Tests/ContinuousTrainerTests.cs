@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 
 namespace PostRvq.Tests;
 
+[Collection(SerialCollection.Name)]
 public class ContinuousTrainerTests
 {
     [Fact]
