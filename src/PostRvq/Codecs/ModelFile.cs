@@ -77,42 +77,8 @@ public static class ModelFile
 
     static (Autoencoder, ModelInfo) LoadFromCheckpoint(string path)
     {
-        var info = Checkpoint.ReadInfo(path);
-        var config = info.Config;
-        using var trainer = new CheckpointReader(config, path);
-        return trainer.TakeModel(new ModelInfo { Options = config.Model, Config = config.Name, Steps = info.Step });
-    }
-
-    /// <summary>Loads a checkpoint's full training state once, then hands out the autoencoder alone.</summary>
-    sealed class CheckpointReader : IDisposable
-    {
-        readonly Autoencoder model;
-        readonly Discriminators.Discriminator discriminator;
-        readonly TorchSharp.Modules.AdamW generatorOptimizer, discriminatorOptimizer;
-        bool taken;
-
-        public CheckpointReader(ExperimentConfig config, string path)
-        {
-            model = Autoencoder.Create(config.Model);
-            discriminator = Discriminators.Discriminator.Create(config.Discriminator, config.Model.SampleRate);
-            generatorOptimizer = TorchSharp.torch.optim.AdamW(model.parameters());
-            discriminatorOptimizer = TorchSharp.torch.optim.AdamW(discriminator.parameters());
-            Checkpoint.Load(path, model, discriminator, generatorOptimizer, discriminatorOptimizer);
-        }
-
-        public (Autoencoder, ModelInfo) TakeModel(ModelInfo info)
-        {
-            taken = true;
-            model.eval();
-            return (model, info);
-        }
-
-        public void Dispose()
-        {
-            generatorOptimizer.Dispose();
-            discriminatorOptimizer.Dispose();
-            discriminator.Dispose();
-            if (!taken) model.Dispose();
-        }
+        var (model, info) = Checkpoint.LoadAutoencoder(path);
+        model.eval();
+        return (model, new ModelInfo { Options = info.Config.Model, Config = info.Config.Name, Steps = info.Step });
     }
 }

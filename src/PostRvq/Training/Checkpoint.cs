@@ -46,6 +46,30 @@ public static class Checkpoint
         using (payload) return ReadInfo(payload, path);
     }
 
+    /// <summary>
+    /// Builds the checkpoint's autoencoder and loads its weights, reading nothing past them: no discriminators,
+    /// optimiser states or RNG state are built or touched.
+    /// </summary>
+    public static (Autoencoder Model, CheckpointInfo Info) LoadAutoencoder(string path)
+    {
+        var (_, payload) = ChecksummedFile.Open(path, Magic, FormatVersion, "checkpoint");
+        using (payload)
+        {
+            var info = ReadInfo(payload, path);
+            var model = Autoencoder.Create(info.Config.Model);
+            try
+            {
+                model.load(payload, strict: true);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or EndOfStreamException)
+            {
+                model.Dispose();
+                throw new InvalidDataException($"{path}: the checkpoint does not fit this model: {e.Message}", e);
+            }
+            return (model, info);
+        }
+    }
+
     /// <summary>Restores weights, optimiser states and the torch RNG in place, and returns the run description.</summary>
     public static CheckpointInfo Load(string path, Autoencoder model, Discriminator discriminator,
         OptimizerHelper generatorOptimizer, OptimizerHelper discriminatorOptimizer)
