@@ -9,7 +9,7 @@ static class TrainingProgress
     public static T Show<T>(long totalSteps, long startStep, Func<IProgress<TrainStep>, T> run)
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive)
-            return run(new Progress(step =>
+            return run(new SynchronousProgress<TrainStep>(step =>
             {
                 if (step.IsValidation || step.Step % 50 == 0 || step.Step == totalSteps)
                     Console.WriteLine(Describe(step));
@@ -23,7 +23,7 @@ static class TrainingProgress
             {
                 var task = context.AddTask("training", maxValue: totalSteps);
                 task.Value = startStep;
-                result = run(new Progress(step =>
+                result = run(new SynchronousProgress<TrainStep>(step =>
                 {
                     task.Value = step.Step;
                     task.Description = Markup.Escape(Describe(step));
@@ -39,11 +39,5 @@ static class TrainingProgress
             return $"step {step.Step} validation: mel {v.Mel:F3} stft {v.Stft:F3} si-sdr {v.SiSdr:F1} dB snr {v.Snr:F1} dB";
         var losses = string.Join(" ", step.Losses.Where(l => l.Key != "loss").Select(l => $"{l.Key} {l.Value:F3}"));
         return $"step {step.Step}/{step.TotalSteps} {losses} | {step.StepsPerSecond:F2} steps/s, ETA {step.Eta:hh\\:mm\\:ss}";
-    }
-
-    /// <summary>Reports synchronously on the training thread, so events arrive in order.</summary>
-    sealed class Progress(Action<TrainStep> report) : IProgress<TrainStep>
-    {
-        public void Report(TrainStep value) => report(value);
     }
 }

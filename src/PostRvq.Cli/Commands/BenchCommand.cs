@@ -77,7 +77,7 @@ static class BenchCommand
             var process = Process.GetCurrentProcess();
             var clock = Stopwatch.StartNew();
             using (var trainer = SyntheticTrainer(experiment, run))
-                trainer.Run(new TrainingEvents(step =>
+                trainer.Run(new SynchronousProgress<TrainStep>(step =>
                 {
                     if (step.IsValidation || step.Step % interval != 0) return;
                     process.Refresh();
@@ -155,10 +155,5 @@ static class BenchCommand
         var meanX = points.Average(p => (double)p.Step);
         var meanY = points.Average(p => p.Mb);
         return points.Sum(p => (p.Step - meanX) * (p.Mb - meanY)) / points.Sum(p => (p.Step - meanX) * (p.Step - meanX));
-    }
-
-    sealed class TrainingEvents(Action<TrainStep> report) : IProgress<TrainStep>
-    {
-        public void Report(TrainStep value) => report(value);
     }
 }
