@@ -1,0 +1,26 @@
+namespace PostRvq.Quantization;
+
+/// <summary>
+/// Residual vector quantizer options. Defaults are the paper's: 10-bit codebooks (1024 entries) and enough
+/// stages for 24 kbps at 75 Hz (32); a fit at full depth serves every lower bitrate by truncation.
+/// </summary>
+public sealed record RvqOptions
+{
+    public int Codebooks { get; init; } = 32;
+    public int CodebookSize { get; init; } = 1024;
+
+    /// <summary>k-means for each stage; its Clusters is replaced by <see cref="CodebookSize"/> and its seed offset by the stage.</summary>
+    public KMeansOptions KMeans { get; init; } = new();
+
+    public int Seed { get; init; }
+
+    public void Validate()
+    {
+        if (Codebooks < 1) throw new ArgumentException($"An RVQ needs at least 1 codebook, got {Codebooks}.", nameof(Codebooks));
+        if (CodebookSize < 2) throw new ArgumentException($"Codebooks need at least 2 entries, got {CodebookSize}.", nameof(CodebookSize));
+        KMeans.Validate();
+    }
+
+    /// <summary>The k-means of stage <paramref name="stage"/>: K = CodebookSize and a stage-specific seed.</summary>
+    public KMeansOptions StageKMeans(int stage) => KMeans with { Clusters = CodebookSize, Seed = Seed * 1000 + stage };
+}

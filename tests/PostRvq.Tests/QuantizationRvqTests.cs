@@ -1,0 +1,119 @@
+using PostRvq.Quantization;
+using static TorchSharp.torch;
+
+namespace PostRvq.Tests;
+
+public class QuantizationRvqTests
+{
+    static readonly KMeansOptions QuickKMeans = new() { Iterations = 8 };
+
+    /// <summary>Correlated Gaussian frames [n, d] whose dimension i has scale scales[i].</summary>
+    internal static Tensor Latents(int n, int d, int seed, float[]? scales = null)
+    {
+        var generator = new Generator((ulong)seed);
+        var mixing = randn(d, d, generator: generator) / MathF.Sqrt(d);
+        var frames = randn(n, d, generator: generator).mm(mixing + eye(d));
+        return scales is null ? frames : frames * tensor(scales);
+    }
+
+    static double Mse(IQuantizer quantizer, Tensor frames) =>
+        (quantizer.QuantizeFrames(frames).Quantized - frames).square().mean().item<float>();
+
+    [Fact]
+    public void KMeans_FindsWellSeparatedClusters()
+    {
+        var generator = new Generator(3);
+        var centres = randn(8, 4, generator: generator) * 20;
+        var points = centres.repeat(200, 1) + 0.1f * randn(1600, 4, generator: generator);
+        var fit = KMeans.Fit(points, new KMeansOptions { Clusters = 8, Seed = 1 });
+        Assert.True(fit.MeanSquaredError < 0.1, $"MSE {fit.MeanSquaredError}");
+    }
+
+    [Fact]
+    public void KMeans_RefusesFewerPointsThanClusters()
+    {
+        var error = Assert.Throws<ArgumentException>(() => KMeans.Fit(randn(10, 3), new KMeansOptions { Clusters = 16 }));
+        Assert.Contains("at least 16 points", error.Message);
+    }
+
+    [Fact]
+    public void KMeans_MiniBatchApproachesFullLloyd()
+    {
+        var points = Latents(4000, 8, seed: 5);
+        var full = KMeans.Fit(points, new KMeansOptions { Clusters = 32, Iterations = 15 });
+        var mini = KMeans.Fit(points, new KMeansOptions { Clusters = 32, Iterations = 5, MiniBatchSize = 256 });
+        Assert.True(mini.MeanSquaredError < full.MeanSquaredError * 1.15, $"mini {mini.MeanSquaredError} vs full {full.MeanSquaredError}");
+    }
+
+    [Fact]
+    public void Rvq_MoreStagesGiveLowerError()
+    {
+        var train = Latents(6000, 16, seed: 1);
+        var test = Latents(2000, 16, seed: 2);
+        var rvq = new ResidualVectorQuantizer(16, new RvqOptions { Codebooks = 4, CodebookSize = 64, KMeans = QuickKMeans });
+        rvq.Fit(train);
+        var errors = Enumerable.Range(1, 4).Select(n => Mse(rvq.Truncate(n), test)).ToList();
+        for (var n = 1; n < errors.Count; n++) Assert.True(errors[n] < errors[n - 1], string.Join(", ", errors));
+        Assert.Equal(errors[^1], Mse(rvq, test), 5);
+    }
+
+    [Fact]
+    public void StandardizedRvq_BeatsPlainRvqOnAnisotropicLatents()
+    {
+        var scales = Enumerable.Range(0, 16).Select(i => MathF.Pow(10, 2f - i / 5f)).ToArray();
+        var train = Latents(6000, 16, seed: 1, scales);
+        var test = Latents(2000, 16, seed: 2, scales);
+        var options = new RvqOptions { Codebooks = 3, CodebookSize = 64, KMeans = QuickKMeans };
+        var plain = new ResidualVectorQuantizer(16, options);
+        var standardized = new StandardizedRvq(16, options);
+        plain.Fit(train);
+        standardized.Fit(train);
+        // The paper's claim in its own terms: error relative to each dimension's spread, averaged over dimensions.
+        var spread = test.var(0, unbiased: false);
+        double Normalized(IQuantizer q) => ((q.QuantizeFrames(test).Quantized - test).square().mean([0]) / spread).mean().item<float>();
+        Assert.True(Normalized(standardized) < Normalized(plain), $"srvq {Normalized(standardized)} vs rvq {Normalized(plain)}");
+    }
+
+    [Fact]
+    public void Fit_IsReproducibleForAFixedSeed()
+    {
+        var train = Latents(3000, 8, seed: 4);
+        var options = new RvqOptions { Codebooks = 2, CodebookSize = 32, KMeans = QuickKMeans, Seed = 7 };
+        var a = new ResidualVectorQuantizer(8, options);
+        var b = new ResidualVectorQuantizer(8, options);
+        a.Fit(train);
+        b.Fit(train);
+        for (var s = 0; s < 2; s++) Assert.True(a.StageCodebooks[s].eq(b.StageCodebooks[s]).all().item<bool>());
+    }
+
+    [Fact]
+    public void SaveLoad_RoundTripsAndKeepsCodes()
+    {
+        using var folder = new TempFolder();
+        var train = Latents(3000, 8, seed: 4);
+        var srvq = new StandardizedRvq(8, new RvqOptions { Codebooks = 3, CodebookSize = 32, KMeans = QuickKMeans });
+        srvq.Fit(train);
+        var path = folder.File("q" + QuantizerFile.Extension);
+        srvq.Save(path);
+        var loaded = QuantizerFile.Load(path);
+        Assert.IsType<StandardizedRvq>(loaded);
+        var z = train.narrow(0, 0, 100).t().unsqueeze(0);
+        Assert.True(srvq.Encode(z).eq(loaded.Encode(z)).all().item<bool>());
+    }
+
+    [Fact]
+    public void Load_RejectsCorruptFiles()
+    {
+        using var folder = new TempFolder();
+        var rvq = new ResidualVectorQuantizer(8, new RvqOptions { Codebooks = 1, CodebookSize = 16, KMeans = QuickKMeans });
+        rvq.Fit(Latents(500, 8, seed: 1));
+        var path = folder.File("q.quantizer");
+        rvq.Save(path);
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+        var error = Assert.Throws<InvalidDataException>(() => QuantizerFile.Load(path));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("corrupt", error.Message);
+    }
+}
