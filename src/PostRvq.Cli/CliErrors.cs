@@ -16,7 +16,7 @@ static class CliErrors
         }
         catch (Exception e) when (e is AudioFormatException or CorpusException or ConfigException or InvalidDataException
             or TrainingDivergedException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
-            or UnauthorizedAccessException or IOException)
+            or UnauthorizedAccessException or IOException or PostRvq.Pipeline.PipelineStageException)
         {
             AnsiConsole.Console.Profile.Out.Writer.Flush();
             Console.Error.WriteLine($"error: {e.Message}");
