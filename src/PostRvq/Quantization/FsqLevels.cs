@@ -24,7 +24,9 @@ public static class FsqLevels
     /// <paramref name="bitsBudget"/>: for each recommended set, components take the set's levels in turn (one
     /// code stream per repetition of the set) while the next one still fits; the set that spends the most bits
     /// wins (ties go to the smaller set). Components left over are not coded, so PCA whitening, which puts the
-    /// largest-variance components first, drops the least. When no level fits, one component of 2 levels is coded.
+    /// largest-variance components first, drops the least. Once every component is coded FSQ cannot spend more
+    /// (about 2.7 bits per component); residual FSQ is the way to higher rates. When no level fits, one component
+    /// of 2 levels is coded.
     /// </summary>
     public static (int[] Levels, int GroupSize) ForBudget(int components, double bitsBudget)
     {
