@@ -6,12 +6,16 @@ namespace PostRvq.Quantization;
 /// <summary>
 /// Residual vector quantization (Juang and Gray 1982; the RVQ of SoundStream and EnCodec), fitted after training
 /// as in faiss's ResidualQuantizer: stage s runs k-means on what stages 0..s−1 left over, and encoding is greedy,
-/// each stage taking the nearest code to the current residual. The first n stages are themselves an RVQ, so
-/// <see cref="Truncate"/> gives every lower bitrate from one fit. It does not search jointly over stages.
+/// each stage taking the nearest code to the current residual, or, with <see cref="RvqOptions.BeamWidth"/> above 1,
+/// beam search over stages as faiss's ResidualQuantizer does at test time. The first n stages are themselves an
+/// RVQ, so <see cref="Truncate"/> gives every lower bitrate from one fit. Fitting is always greedy.
 /// </summary>
 public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuantizer
 {
     public const string Kind = "rvq";
+
+    /// <summary>The kind of an RVQ that encodes with a beam wider than 1, so results and files name the method.</summary>
+    public const string BeamKind = "rvq-beam";
     readonly List<Tensor> stageCodebooks;
     readonly List<Tensor> stageNorms;
 
@@ -28,7 +32,7 @@ public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuanti
     }
 
     public RvqOptions Options { get; }
-    public override string Name => Kind;
+    public override string Name => Options.BeamWidth > 1 ? BeamKind : Kind;
     public override int Codebooks => Options.Codebooks;
     public override IReadOnlyList<long> CodebookSizes => Enumerable.Repeat((long)Options.CodebookSize, Options.Codebooks).ToArray();
     public override bool IsFitted => stageCodebooks.Count == Options.Codebooks;
@@ -72,7 +76,10 @@ public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuanti
         FitErrors = errors;
     }
 
-    protected internal override Tensor EncodeFrames(Tensor frames)
+    protected internal override Tensor EncodeFrames(Tensor frames) =>
+        Options.BeamWidth > 1 ? BeamEncode(frames) : GreedyEncode(frames);
+
+    Tensor GreedyEncode(Tensor frames)
     {
         var residual = frames.clone();
         var codes = new Tensor[Codebooks];
@@ -82,6 +89,55 @@ public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuanti
             residual.sub_(stageCodebooks[stage].index_select(0, codes[stage]));
         }
         return stack(codes, 1);
+    }
+
+    /// <summary>Beam search over frames [N, D] in chunks, so the [chunk, beam, K] distance buffer stays bounded.</summary>
+    Tensor BeamEncode(Tensor frames)
+    {
+        var count = frames.shape[0];
+        var codes = empty(count, Codebooks, dtype: ScalarType.Int64, device: frames.device);
+        var chunk = Math.Max(1, NearestCode.DefaultChunk / Options.BeamWidth);
+        for (long start = 0; start < count; start += chunk)
+        {
+            using var chunkScope = NewDisposeScope();
+            var length = Math.Min(chunk, count - start);
+            codes.narrow(0, start, length).copy_(BeamEncodeChunk(frames.narrow(0, start, length)));
+        }
+        return codes;
+    }
+
+    /// <summary>
+    /// Frames [n, D] → codes [n, nq]: after each stage keeps, per frame, the BeamWidth code sequences with the
+    /// smallest residual error, then returns the best full sequence.
+    /// </summary>
+    Tensor BeamEncodeChunk(Tensor frames)
+    {
+        var (count, dimension) = (frames.shape[0], frames.shape[1]);
+        var residuals = frames.unsqueeze(1);
+        var paths = empty(count, 1, 0, dtype: ScalarType.Int64, device: frames.device);
+        for (var stage = 0; stage < Codebooks; stage++)
+        {
+            using var stageScope = NewDisposeScope();
+            var (codebook, norms) = (stageCodebooks[stage], stageNorms[stage]);
+            var (beams, size) = (residuals.shape[1], codebook.shape[0]);
+            // ‖r − c‖² = ‖r‖² − 2 r·c + ‖c‖² for every beam and code in one sgemm.
+            var distances = addmm(norms.unsqueeze(0), residuals.reshape(-1, dimension), codebook.t(), beta: 1, alpha: -2)
+                .view(count, beams, size) + residuals.square().sum(2, keepdim: true);
+            var keep = (int)Math.Min(Options.BeamWidth, beams * size);
+            var candidates = distances.view(count, -1).topk(keep, dim: 1, largest: false).indexes;
+            var parents = candidates.div(size, rounding_mode: RoundingMode.floor);
+            var stageCodes = candidates.remainder(size);
+            var next = residuals.gather(1, parents.unsqueeze(2).expand(count, keep, dimension))
+                - codebook.index_select(0, stageCodes.flatten()).view(count, keep, dimension);
+            var nextPaths = cat([paths.gather(1, parents.unsqueeze(2).expand(count, keep, stage)), stageCodes.unsqueeze(2)], 2);
+            // The chunk scope would otherwise hold every stage's beams until the chunk ends.
+            residuals.Dispose();
+            paths.Dispose();
+            residuals = next.MoveToOuterDisposeScope();
+            paths = nextPaths.MoveToOuterDisposeScope();
+        }
+        var best = residuals.square().sum(2).argmin(1);
+        return paths.gather(1, best.view(count, 1, 1).expand(count, 1, Codebooks)).squeeze(1);
     }
 
     protected internal override Tensor DecodeFrames(Tensor codes)
@@ -100,6 +156,7 @@ public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuanti
         ["codebooks"] = options.Codebooks,
         ["codebookSize"] = options.CodebookSize,
         ["seed"] = options.Seed,
+        ["beamWidth"] = options.BeamWidth,
     };
 
     internal static RvqOptions ReadOptions(QuantizerState state) => new()
@@ -107,6 +164,8 @@ public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuanti
         Codebooks = state.Setting<int>("codebooks"),
         CodebookSize = state.Setting<int>("codebookSize"),
         Seed = state.Setting<int>("seed"),
+        // Files written before beam search existed encode greedily.
+        BeamWidth = state.Settings.ContainsKey("beamWidth") ? state.Setting<int>("beamWidth") : 1,
     };
 
     /// <summary>Rebuilds a fitted RVQ from a <see cref="QuantizerFile"/> state.</summary>

@@ -14,10 +14,17 @@ public sealed record RvqOptions
 
     public int Seed { get; init; }
 
+    /// <summary>
+    /// Partial code sequences kept while encoding (faiss's max_beam_size); 1 is greedy. Wider beams search jointly
+    /// over stages at test time without refitting, as in "Improving Test-Time Performance of RVQ-based Neural Codecs".
+    /// </summary>
+    public int BeamWidth { get; init; } = 1;
+
     public void Validate()
     {
         if (Codebooks < 1) throw new ArgumentException($"An RVQ needs at least 1 codebook, got {Codebooks}.", nameof(Codebooks));
         if (CodebookSize < 2) throw new ArgumentException($"Codebooks need at least 2 entries, got {CodebookSize}.", nameof(CodebookSize));
+        if (BeamWidth < 1) throw new ArgumentException($"The beam width must be at least 1, got {BeamWidth}.", nameof(BeamWidth));
         KMeans.Validate();
     }
 
