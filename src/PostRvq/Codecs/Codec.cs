@@ -198,7 +198,8 @@ public sealed class Codec : IDisposable
     /// <summary>First 16 hex digits of SHA-256: 64 bits, plenty to tell models apart and short enough to read.</summary>
     internal static string IdOf(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
 
-    internal static void RequireKind(string kind, bool hasQuantizer)
+    /// <summary>Throws an <see cref="ArgumentException"/> unless <paramref name="kind"/> is known and fits having a quantizer or not.</summary>
+    public static void RequireKind(string kind, bool hasQuantizer)
     {
         if (!Kinds.Contains(kind))
             throw new ArgumentException($"Unknown codec kind '{kind}'; known: {string.Join(", ", Kinds)}.", nameof(kind));
