@@ -11,7 +11,7 @@ static class EncodeCommand
 {
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "The audio file to encode (wav, ogg, mp3); it is resampled to the codec's rate and mixed to mono" };
+        var input = new Argument<string>("input") { Description = "The audio file to encode (wav, ogg, mp3), mixed to mono; decoding returns its length and sample rate" };
         var output = new Option<string>("--out", "-o") { Description = "The .codes file to write", Required = true };
         var kbps = new Option<double?>("--kbps") { Description = "Target bitrate: keeps the first codebooks of a truncatable quantizer that fit (default: all)" };
         var chunk = new Option<double>("--chunk-seconds") { Description = "Chunk length for long files", DefaultValueFactory = _ => 10.0 };
@@ -26,7 +26,7 @@ static class EncodeCommand
                 throw new ArgumentException($"--out would overwrite the input {inputPath}; choose another output");
             using var loaded = codec.Load(parse, needsQuantizer: true);
             var codebooks = parse.GetValue(kbps) is { } target ? loaded.CodebooksFor(target) : loaded.Quantizer!.Codebooks;
-            var clip = AudioFile.Read(inputPath, loaded.SampleRate);
+            var clip = AudioFile.Read(inputPath);
             var encoded = loaded.Encode(clip, codebooks, new ChunkingOptions { ChunkSeconds = RequirePositive(parse.GetValue(chunk)) });
             CodesFile.Save(outputPath, encoded);
             var bytes = new FileInfo(outputPath).Length;

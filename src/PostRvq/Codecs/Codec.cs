@@ -138,39 +138,49 @@ public sealed class Codec : IDisposable
         return truncatable.Truncate(codebooks);
     }
 
-    /// <summary>Codes of <paramref name="clip"/> (at <see cref="SampleRate"/>) from the first <paramref name="codebooks"/> streams (default: all).</summary>
+    /// <summary>
+    /// Codes of <paramref name="clip"/> from the first <paramref name="codebooks"/> streams (default: all). A clip at
+    /// another rate is resampled to <see cref="SampleRate"/> first; the codes remember its own rate and length.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The codec is continuous.</exception>
     public EncodedAudio Encode(AudioClip clip, int? codebooks = null, ChunkingOptions? chunking = null)
     {
         var quantizer = QuantizerWith(codebooks ?? RequireQuantizer().Codebooks);
-        RequireRate(clip);
+        var atCodecRate = Resampler.Resample(clip, SampleRate);
         var bits = quantizer.CodebookSizes.Select(BitPacking.BitsFor).ToArray();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var latents = ChunkedInference.Encode(Model, clip, chunking ?? new ChunkingOptions());
+        var latents = ChunkedInference.Encode(Model, atCodecRate, chunking ?? new ChunkingOptions());
         return new EncodedAudio
         {
-            SampleRate = SampleRate,
+            SampleRate = clip.SampleRate,
             SampleLength = clip.Length,
             FrameRate = FrameRate,
             Bits = bits,
             ModelId = ModelId,
             QuantizerId = QuantizerId!,
-            // An empty clip has no frames to search.
-            Codes = clip.Length == 0 ? [] : EncodedAudio.FrameMajor(quantizer.Encode(latents)),
+            // A clip too short for one sample at the codec's rate has no frames to search.
+            Codes = atCodecRate.Length == 0 ? [] : EncodedAudio.FrameMajor(quantizer.Encode(latents)),
         };
     }
 
-    /// <summary>Decodes codes that this codec's model and quantizer made, to their original length and sample rate.</summary>
+    /// <summary>Decodes codes that this codec's model and quantizer made, to the original clip's length and sample rate.</summary>
     /// <exception cref="InvalidDataException">The codes were made with another model or quantizer, or do not fit this one.</exception>
     public AudioClip Decode(EncodedAudio codes, ChunkingOptions? chunking = null)
     {
         var quantizer = RequireCompatible(codes);
-        if (codes.Frames == 0) return new AudioClip([], SampleRate);
+        var length = checked((int)codes.SampleLength);
+        if (codes.Frames == 0) return new AudioClip(new float[length], codes.SampleRate);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var latents = quantizer.Decode(codes.ToTensor());
-        return ChunkedInference.Decode(Model, latents, checked((int)codes.SampleLength), chunking ?? new ChunkingOptions());
+        var decoded = ChunkedInference.Decode(Model, latents, LengthAtCodecRate(codes), chunking ?? new ChunkingOptions());
+        var atOriginalRate = Resampler.Resample(decoded, codes.SampleRate);
+        if (atOriginalRate.Length == length) return atOriginalRate;
+        // Rounding in the two resamplings can leave the round trip a sample off the original length.
+        var samples = new float[length];
+        Array.Copy(atOriginalRate.Samples, samples, Math.Min(length, atOriginalRate.Length));
+        return new AudioClip(samples, codes.SampleRate);
     }
 
     /// <summary>Encode then decode: through the quantizer's latents z_q when there is one, else as <see cref="Reconstruction"/>.</summary>
@@ -223,6 +233,10 @@ public sealed class Codec : IDisposable
         }
     }
 
+    /// <summary>The length of the original clip resampled to <see cref="SampleRate"/>, rounded half up as <see cref="Resampler"/> does.</summary>
+    int LengthAtCodecRate(EncodedAudio codes) =>
+        checked((int)((codes.SampleLength * SampleRate * 2 + codes.SampleRate) / (codes.SampleRate * 2L)));
+
     IQuantizer RequireQuantizer() =>
         Quantizer ?? throw new InvalidOperationException($"{Source} is a continuous codec: it has no quantizer, so it cannot make codes.");
 
@@ -242,12 +256,13 @@ public sealed class Codec : IDisposable
         if (codes.QuantizerId != QuantizerId)
             throw new InvalidDataException(
                 $"the codes were made with quantizer {codes.QuantizerId}, but the quantizer of {Source} is {QuantizerId}; decode with the quantizer that encoded them");
-        if (codes.SampleRate != SampleRate || Math.Abs(codes.FrameRate - FrameRate) > 1e-9 * FrameRate)
-            throw new InvalidDataException(
-                $"the codes are at {codes.SampleRate} Hz and {codes.FrameRate:0.###} frames/s, but {Source} works at {SampleRate} Hz and {FrameRate:0.###} frames/s");
+        if (Math.Abs(codes.FrameRate - FrameRate) > 1e-9 * FrameRate)
+            throw new InvalidDataException($"the codes are at {codes.FrameRate:0.###} frames/s, but {Source} works at {FrameRate:0.###} frames/s");
         var hop = Model.Options.HopLength;
-        if (codes.Frames != (codes.SampleLength + hop - 1) / hop)
-            throw new InvalidDataException($"the codes hold {codes.Frames} frames, but {codes.SampleLength} samples at hop {hop} need {(codes.SampleLength + hop - 1) / hop}");
+        var frames = (LengthAtCodecRate(codes) + hop - 1) / hop;
+        if (codes.Frames != frames)
+            throw new InvalidDataException(
+                $"the codes hold {codes.Frames} frames, but {codes.SampleLength} samples at {codes.SampleRate} Hz make {frames} frames of {hop} samples at {SampleRate} Hz");
         if (codes.Codebooks > quantizer.Codebooks)
             throw new InvalidDataException($"the codes have {codes.Codebooks} streams, but the quantizer of {Source} has {quantizer.Codebooks}");
         var truncated = QuantizerWith(codes.Codebooks);

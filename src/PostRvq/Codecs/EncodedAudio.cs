@@ -9,12 +9,13 @@ namespace PostRvq.Codecs;
 /// </summary>
 public sealed record EncodedAudio
 {
+    /// <summary>The original clip's sample rate, which decoding restores; the codec may run at another.</summary>
     public required int SampleRate { get; init; }
 
-    /// <summary>Samples of the original clip; decoding trims to this.</summary>
+    /// <summary>Samples of the original clip, which decoding restores.</summary>
     public required long SampleLength { get; init; }
 
-    /// <summary>Latent frames per second.</summary>
+    /// <summary>Latent frames per second of the codec.</summary>
     public required double FrameRate { get; init; }
 
     /// <summary>Bits per code of each stream: ⌈log2(codebook size)⌉.</summary>
