@@ -1,0 +1,249 @@
+using System.Security.Cryptography;
+using PostRvq.Audio;
+using PostRvq.Codecs;
+using PostRvq.Data;
+using PostRvq.Nn;
+using PostRvq.Quantization;
+using static TorchSharp.torch;
+
+namespace PostRvq.Tests;
+
+public class CodecFileTests(TinyCodecFixture tiny) : IClassFixture<TinyCodecFixture>
+{
+    [Fact]
+    public void IdsAreShortHashesOfTheWeightsAndTheQuantizerState()
+    {
+        using var codec = Codec.Load(tiny.ModelPath, tiny.QuantizerPath);
+        Assert.Equal(Codec.PostTraining, codec.Kind);
+        Assert.Matches("^[0-9a-f]{16}$", codec.ModelId);
+        var state = QuantizerFile.ToBytes(QuantizerFile.ReadState(tiny.QuantizerPath));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(state))[..16], codec.QuantizerId);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Codec.WeightBytes(codec.Model)))[..16], codec.ModelId);
+
+        using var continuous = Codec.Load(tiny.ModelPath);
+        Assert.Equal(Codec.Continuous, continuous.Kind);
+        Assert.Null(continuous.Quantizer);
+        Assert.Null(continuous.QuantizerId);
+        Assert.Equal(codec.ModelId, continuous.ModelId);
+
+        using var otherModel = Codec.Load(tiny.OtherModelPath, tiny.QuantizerPath);
+        using var otherQuantizer = Codec.Load(tiny.ModelPath, tiny.OtherQuantizerPath);
+        Assert.NotEqual(codec.ModelId, otherModel.ModelId);
+        Assert.Equal(codec.QuantizerId, otherModel.QuantizerId);
+        Assert.NotEqual(codec.QuantizerId, otherQuantizer.QuantizerId);
+    }
+
+    [Fact]
+    public void ABundleKeepsItsPartsIdsAndCodes()
+    {
+        using var folder = new TempFolder();
+        using var parts = Codec.Load(tiny.ModelPath, tiny.QuantizerPath, Codec.PostTrainingFinetuned);
+        var path = folder.File("tiny" + CodecFile.Extension);
+        parts.Save(path);
+        using var bundle = Codec.Load(path);
+        Assert.Equal(Codec.PostTrainingFinetuned, bundle.Kind);
+        Assert.Equal(parts.ModelId, bundle.ModelId);
+        Assert.Equal(parts.QuantizerId, bundle.QuantizerId);
+        Assert.Equal(parts.Info, bundle.Info with { Options = parts.Info.Options });
+        var clip = tiny.Clip().SliceSamples(0, 24000);
+        var fromParts = parts.Encode(clip);
+        var fromBundle = bundle.Encode(clip);
+        Assert.Equal(fromParts.Codes, fromBundle.Codes);
+        Assert.Equal(parts.Decode(fromParts).Samples, bundle.Decode(fromParts).Samples);
+    }
+
+    [Fact]
+    public void DecodingCodesIsDecodingTheQuantizedLatents()
+    {
+        using var codec = Codec.Load(tiny.ModelPath, tiny.QuantizerPath);
+        var clip = tiny.Clip();
+        var decoded = codec.Decode(codec.Encode(clip));
+        Assert.Equal(clip.Length, decoded.Length);
+        Assert.Equal(clip.SampleRate, decoded.SampleRate);
+        Assert.Equal(tiny.QuantizedReconstruction(codec, clip), decoded.Samples);
+        Assert.Equal(decoded.Samples, codec.Reconstruct(clip).Samples);
+    }
+
+    [Fact]
+    public void ChunkedCodingMatchesWholeClipCoding()
+    {
+        using var codec = Codec.Load(tiny.ModelPath, tiny.QuantizerPath);
+        var clip = tiny.Clip();
+        var whole = codec.Encode(clip);
+        var chunking = new ChunkingOptions { ChunkSeconds = 0.8, ContextSeconds = 0.5 };
+        var chunked = codec.Encode(clip, chunking: chunking);
+        var agreement = whole.Codes.Zip(chunked.Codes, (a, b) => a == b ? 1.0 : 0.0).Average();
+        // Float rounding can move a residual across a Voronoi boundary in a late stage, so a few codes may differ.
+        Assert.True(agreement > 0.98, $"{agreement:P1} of codes agree");
+        var largest = codec.Decode(whole).Samples.Zip(codec.Decode(whole, chunking).Samples, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(largest < 1e-4, $"largest difference {largest}");
+    }
+
+    [Fact]
+    public void FewerCodebooksForALowerBitrate()
+    {
+        using var codec = Codec.Load(tiny.ModelPath, tiny.QuantizerPath);
+        // 32-entry codebooks at 75 Hz cost 0.375 kbps each.
+        Assert.Equal(2, codec.CodebooksFor(0.75));
+        Assert.Equal(4, codec.CodebooksFor(1.5));
+        Assert.Contains("has 4", Assert.Throws<ArgumentException>(() => codec.CodebooksFor(3)).Message);
+        var clip = tiny.Clip();
+        var codes = codec.Encode(clip, codebooks: 2);
+        Assert.Equal([5, 5], codes.Bits);
+        Assert.Equal(0.75, codes.Kbps, 9);
+        var expected = tiny.QuantizedReconstruction(codec, clip, codec.QuantizerWith(2));
+        Assert.Equal(expected, codec.Decode(codes).Samples);
+    }
+
+    [Fact]
+    public void AClipAtAnotherRateComesBackAtItsRateAndLength()
+    {
+        using var codec = Codec.Load(tiny.ModelPath, tiny.QuantizerPath);
+        var clip = Resampler.Resample(tiny.Clip(), 16000).SliceSamples(0, 16001);
+        var codes = codec.Encode(clip);
+        // 16001 samples at 16 kHz are 24002 at 24 kHz (rounded half up), which take 76 frames of 320.
+        Assert.Equal(76, codes.Frames);
+        var decoded = codec.Decode(codes);
+        Assert.Equal(16000, decoded.SampleRate);
+        Assert.Equal(16001, decoded.Length);
+    }
+
+    [Fact]
+    public void CodesFromAnotherModelOrQuantizerAreRefused()
+    {
+        using var codec = Codec.Load(tiny.ModelPath, tiny.QuantizerPath);
+        using var otherModel = Codec.Load(tiny.OtherModelPath, tiny.QuantizerPath);
+        using var otherQuantizer = Codec.Load(tiny.ModelPath, tiny.OtherQuantizerPath);
+        var codes = codec.Encode(tiny.Clip().SliceSamples(0, 4000));
+        var modelError = Assert.Throws<InvalidDataException>(() => otherModel.Decode(codes));
+        Assert.Contains($"model {codec.ModelId}", modelError.Message);
+        Assert.Contains(otherModel.ModelId, modelError.Message);
+        var quantizerError = Assert.Throws<InvalidDataException>(() => otherQuantizer.Decode(codes));
+        Assert.Contains($"quantizer {codec.QuantizerId}", quantizerError.Message);
+        Assert.Contains(otherQuantizer.QuantizerId!, quantizerError.Message);
+    }
+
+    [Fact]
+    public void AQuantizerOfAnotherDimensionIsRefusedNamingBothFiles()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => Codec.Load(tiny.ModelPath, tiny.NarrowQuantizerPath));
+        Assert.Contains(tiny.ModelPath, error.Message);
+        Assert.Contains(tiny.NarrowQuantizerPath, error.Message);
+        Assert.Contains("8-dimensional", error.Message);
+        Assert.Contains("latent dim 64", error.Message);
+    }
+
+    [Fact]
+    public void ACorruptBundleIsRefusedNamingTheFile()
+    {
+        using var folder = new TempFolder();
+        using (var codec = Codec.Load(tiny.ModelPath, tiny.QuantizerPath)) codec.Save(folder.File("c.codec"));
+        var path = folder.File("c.codec");
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+        var error = Assert.Throws<InvalidDataException>(() => Codec.Load(path));
+        Assert.Contains(path, error.Message);
+        File.WriteAllBytes(path, bytes[..100]);
+        Assert.Contains(path, Assert.Throws<InvalidDataException>(() => Codec.Load(path)).Message);
+    }
+
+    [Fact]
+    public void AContinuousCodecCannotMakeCodesButReconstructs()
+    {
+        using var codec = Codec.Load(tiny.ModelPath);
+        var clip = tiny.Clip().SliceSamples(0, 8000);
+        Assert.Throws<InvalidOperationException>(() => codec.Encode(clip));
+        Assert.Equal(Reconstruction.Run(codec.Model, clip).Samples, codec.Reconstruct(clip).Samples);
+        Assert.Throws<ArgumentException>(() => Codec.Load(tiny.ModelPath, tiny.QuantizerPath, Codec.Continuous));
+        Assert.Throws<ArgumentException>(() => Codec.Load(tiny.ModelPath, tiny.QuantizerPath, "mp3"));
+    }
+}
+
+/// <summary>
+/// The shipped tiny-cpu model with small RVQs fitted on the latents of three sample clips (4 codebooks of 32
+/// entries, a second fit with another seed, and one on 8-dimensional latents), a copy of the model with one weight
+/// changed, and a quantizer that cannot be truncated; all in a temporary folder.
+/// </summary>
+public sealed class TinyCodecFixture : IDisposable
+{
+    readonly TempFolder folder = new();
+    static readonly Corpus Samples = Corpus.Load(RepositoryFiles.Path("data", "samples"));
+
+    public TinyCodecFixture()
+    {
+        var (model, info) = ModelFile.Load(ModelPath);
+        using (model)
+        using (var scope = NewDisposeScope())
+        using (var noGrad = no_grad())
+        {
+            var latents = cat(Samples.Split("train").Entries.Take(3)
+                .Select(entry => model.Encode(AudioTensors.ToBatch(Samples.LoadClip(entry, 24000))).squeeze(0).t()).ToList(), 0);
+            FitAndSave(latents, seed: 0, QuantizerPath);
+            FitAndSave(latents, seed: 1, OtherQuantizerPath);
+            FitAndSave(latents.narrow(1, 0, 8), seed: 0, NarrowQuantizerPath);
+            var fixedRate = new FixedRateQuantizer(QuantizerFile.Load(QuantizerPath));
+            fixedRate.Save(FixedRateQuantizerPath);
+            model.parameters().First().add_(0.01f);
+            ModelFile.Save(OtherModelPath, model, info);
+        }
+    }
+
+    public string ModelPath { get; } = RepositoryFiles.Path("data", "models", "tiny-cpu.model");
+    public string OtherModelPath => folder.File("nudged.model");
+    public string QuantizerPath => folder.File("rvq" + QuantizerFile.Extension);
+    public string OtherQuantizerPath => folder.File("rvq-seed1" + QuantizerFile.Extension);
+    public string NarrowQuantizerPath => folder.File("rvq-8d" + QuantizerFile.Extension);
+    public string FixedRateQuantizerPath => folder.File("fixed" + QuantizerFile.Extension);
+
+    /// <summary>A test-split sample clip (3 s at 24 kHz) and its file.</summary>
+    public string ClipPath => Samples.Split("test").FullPath(Samples.Split("test").Entries[0]);
+
+    public AudioClip Clip() => AudioFile.Read(ClipPath);
+
+    /// <summary>Model.Decode(quantizer.Quantize(Model.Encode(x)).Quantized) on the whole clip, trimmed to its length.</summary>
+    public float[] QuantizedReconstruction(Codec codec, AudioClip clip, IQuantizer? quantizer = null)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var z = codec.Model.Encode(AudioTensors.ToBatch(clip));
+        var quantized = (quantizer ?? codec.Quantizer!).Quantize(z).Quantized;
+        return codec.Model.Decode(quantized).narrow(-1, 0, clip.Length).reshape(-1).data<float>().ToArray();
+    }
+
+    static void FitAndSave(Tensor latents, int seed, string path)
+    {
+        var rvq = new ResidualVectorQuantizer((int)latents.shape[1],
+            new RvqOptions { Codebooks = 4, CodebookSize = 32, Seed = seed, KMeans = new KMeansOptions { Iterations = 5 } });
+        rvq.Fit(latents);
+        rvq.Save(path);
+    }
+
+    public void Dispose() => folder.Dispose();
+}
+
+/// <summary>A quantizer that codes at one bitrate only, as a researcher's own quantizer might: an RVQ that does not offer truncation.</summary>
+sealed class FixedRateQuantizer(IQuantizer inner) : IQuantizer
+{
+    const string Kind = "fixed-rate-rvq-test";
+
+    static FixedRateQuantizer() =>
+        QuantizerFile.Register(Kind, state => new FixedRateQuantizer(ResidualVectorQuantizer.FromState(state with { Kind = ResidualVectorQuantizer.Kind })));
+
+    public string Name => Kind;
+    public int Dimension => inner.Dimension;
+    public int Codebooks => inner.Codebooks;
+    public IReadOnlyList<long> CodebookSizes => inner.CodebookSizes;
+    public double BitsPerFrame => inner.BitsPerFrame;
+    public bool IsFitted => inner.IsFitted;
+    public void Fit(Tensor latents, IProgress<FitProgress>? progress = null) => inner.Fit(latents, progress);
+    public Tensor Encode(Tensor z) => inner.Encode(z);
+    public Tensor Decode(Tensor codes) => inner.Decode(codes);
+    public QuantizerOutput Quantize(Tensor z) => inner.Quantize(z);
+
+    public void Save(string path)
+    {
+        inner.Save(path);
+        QuantizerFile.Save(path, QuantizerFile.ReadState(path) with { Kind = Kind });
+    }
+}
