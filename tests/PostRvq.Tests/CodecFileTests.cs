@@ -13,7 +13,7 @@ public class CodecFileTests(TinyCodecFixture tiny) : IClassFixture<TinyCodecFixt
     [Fact]
     public void IdsAreShortHashesOfTheWeightsAndTheQuantizerState()
     {
-        using var codec = Codec.Load(tiny.ModelPath, tiny.QuantizerPath);
+        var codec = tiny.Codec;
         Assert.Equal(Codec.PostTraining, codec.Kind);
         Assert.Matches("^[0-9a-f]{16}$", codec.ModelId);
         var state = QuantizerFile.ToBytes(QuantizerFile.ReadState(tiny.QuantizerPath));
@@ -26,11 +26,9 @@ public class CodecFileTests(TinyCodecFixture tiny) : IClassFixture<TinyCodecFixt
         Assert.Null(continuous.QuantizerId);
         Assert.Equal(codec.ModelId, continuous.ModelId);
 
-        using var otherModel = Codec.Load(tiny.OtherModelPath, tiny.QuantizerPath);
-        using var otherQuantizer = Codec.Load(tiny.ModelPath, tiny.OtherQuantizerPath);
+        using var otherModel = Codec.Load(tiny.OtherModelPath, tiny.OtherQuantizerPath);
         Assert.NotEqual(codec.ModelId, otherModel.ModelId);
-        Assert.Equal(codec.QuantizerId, otherModel.QuantizerId);
-        Assert.NotEqual(codec.QuantizerId, otherQuantizer.QuantizerId);
+        Assert.NotEqual(codec.QuantizerId, otherModel.QuantizerId);
     }
 
     [Fact]
@@ -45,44 +43,41 @@ public class CodecFileTests(TinyCodecFixture tiny) : IClassFixture<TinyCodecFixt
         Assert.Equal(parts.ModelId, bundle.ModelId);
         Assert.Equal(parts.QuantizerId, bundle.QuantizerId);
         Assert.Equal(parts.Info, bundle.Info with { Options = parts.Info.Options });
-        var clip = tiny.Clip().SliceSamples(0, 24000);
+        var clip = tiny.Clip();
         var fromParts = parts.Encode(clip);
-        var fromBundle = bundle.Encode(clip);
-        Assert.Equal(fromParts.Codes, fromBundle.Codes);
+        Assert.Equal(fromParts.Codes, bundle.Encode(clip).Codes);
         Assert.Equal(parts.Decode(fromParts).Samples, bundle.Decode(fromParts).Samples);
     }
 
     [Fact]
     public void DecodingCodesIsDecodingTheQuantizedLatents()
     {
-        using var codec = Codec.Load(tiny.ModelPath, tiny.QuantizerPath);
         var clip = tiny.Clip();
-        var decoded = codec.Decode(codec.Encode(clip));
+        var decoded = tiny.Codec.Decode(tiny.Codec.Encode(clip));
         Assert.Equal(clip.Length, decoded.Length);
         Assert.Equal(clip.SampleRate, decoded.SampleRate);
-        Assert.Equal(tiny.QuantizedReconstruction(codec, clip), decoded.Samples);
-        Assert.Equal(decoded.Samples, codec.Reconstruct(clip).Samples);
+        Assert.Equal(tiny.QuantizedReconstruction(clip), decoded.Samples);
+        Assert.Equal(decoded.Samples, tiny.Codec.Reconstruct(clip).Samples);
     }
 
     [Fact]
     public void ChunkedCodingMatchesWholeClipCoding()
     {
-        using var codec = Codec.Load(tiny.ModelPath, tiny.QuantizerPath);
         var clip = tiny.Clip();
-        var whole = codec.Encode(clip);
-        var chunking = new ChunkingOptions { ChunkSeconds = 0.8, ContextSeconds = 0.5 };
-        var chunked = codec.Encode(clip, chunking: chunking);
+        var whole = tiny.Codec.Encode(clip);
+        var chunking = new ChunkingOptions { ChunkSeconds = 0.4, ContextSeconds = 0.5 };
+        var chunked = tiny.Codec.Encode(clip, chunking: chunking);
         var agreement = whole.Codes.Zip(chunked.Codes, (a, b) => a == b ? 1.0 : 0.0).Average();
         // Float rounding can move a residual across a Voronoi boundary in a late stage, so a few codes may differ.
         Assert.True(agreement > 0.98, $"{agreement:P1} of codes agree");
-        var largest = codec.Decode(whole).Samples.Zip(codec.Decode(whole, chunking).Samples, (a, b) => Math.Abs(a - b)).Max();
+        var largest = tiny.Codec.Decode(whole).Samples.Zip(tiny.Codec.Decode(whole, chunking).Samples, (a, b) => Math.Abs(a - b)).Max();
         Assert.True(largest < 1e-4, $"largest difference {largest}");
     }
 
     [Fact]
     public void FewerCodebooksForALowerBitrate()
     {
-        using var codec = Codec.Load(tiny.ModelPath, tiny.QuantizerPath);
+        var codec = tiny.Codec;
         // 32-entry codebooks at 75 Hz cost 0.375 kbps each.
         Assert.Equal(2, codec.CodebooksFor(0.75));
         Assert.Equal(4, codec.CodebooksFor(1.5));
@@ -91,35 +86,32 @@ public class CodecFileTests(TinyCodecFixture tiny) : IClassFixture<TinyCodecFixt
         var codes = codec.Encode(clip, codebooks: 2);
         Assert.Equal([5, 5], codes.Bits);
         Assert.Equal(0.75, codes.Kbps, 9);
-        var expected = tiny.QuantizedReconstruction(codec, clip, codec.QuantizerWith(2));
-        Assert.Equal(expected, codec.Decode(codes).Samples);
+        Assert.Equal(tiny.QuantizedReconstruction(clip, codec.QuantizerWith(2)), codec.Decode(codes).Samples);
     }
 
     [Fact]
     public void AClipAtAnotherRateComesBackAtItsRateAndLength()
     {
-        using var codec = Codec.Load(tiny.ModelPath, tiny.QuantizerPath);
-        var clip = Resampler.Resample(tiny.Clip(), 16000).SliceSamples(0, 16001);
-        var codes = codec.Encode(clip);
-        // 16001 samples at 16 kHz are 24002 at 24 kHz (rounded half up), which take 76 frames of 320.
-        Assert.Equal(76, codes.Frames);
-        var decoded = codec.Decode(codes);
+        var clip = Resampler.Resample(tiny.Clip(), 16000).SliceSamples(0, 8001);
+        var codes = tiny.Codec.Encode(clip);
+        // 8001 samples at 16 kHz are 12002 at 24 kHz (rounded half up), which take 38 frames of 320.
+        Assert.Equal(38, codes.Frames);
+        var decoded = tiny.Codec.Decode(codes);
         Assert.Equal(16000, decoded.SampleRate);
-        Assert.Equal(16001, decoded.Length);
+        Assert.Equal(8001, decoded.Length);
     }
 
     [Fact]
     public void CodesFromAnotherModelOrQuantizerAreRefused()
     {
-        using var codec = Codec.Load(tiny.ModelPath, tiny.QuantizerPath);
         using var otherModel = Codec.Load(tiny.OtherModelPath, tiny.QuantizerPath);
         using var otherQuantizer = Codec.Load(tiny.ModelPath, tiny.OtherQuantizerPath);
-        var codes = codec.Encode(tiny.Clip().SliceSamples(0, 4000));
+        var codes = tiny.Codec.Encode(tiny.Clip().SliceSamples(0, 4000));
         var modelError = Assert.Throws<InvalidDataException>(() => otherModel.Decode(codes));
-        Assert.Contains($"model {codec.ModelId}", modelError.Message);
+        Assert.Contains($"model {tiny.Codec.ModelId}", modelError.Message);
         Assert.Contains(otherModel.ModelId, modelError.Message);
         var quantizerError = Assert.Throws<InvalidDataException>(() => otherQuantizer.Decode(codes));
-        Assert.Contains($"quantizer {codec.QuantizerId}", quantizerError.Message);
+        Assert.Contains($"quantizer {tiny.Codec.QuantizerId}", quantizerError.Message);
         Assert.Contains(otherQuantizer.QuantizerId!, quantizerError.Message);
     }
 
@@ -137,13 +129,14 @@ public class CodecFileTests(TinyCodecFixture tiny) : IClassFixture<TinyCodecFixt
     public void ACorruptBundleIsRefusedNamingTheFile()
     {
         using var folder = new TempFolder();
-        using (var codec = Codec.Load(tiny.ModelPath, tiny.QuantizerPath)) codec.Save(folder.File("c.codec"));
         var path = folder.File("c.codec");
+        tiny.Codec.Save(path);
         var bytes = File.ReadAllBytes(path);
         bytes[bytes.Length / 2] ^= 0x01;
         File.WriteAllBytes(path, bytes);
         var error = Assert.Throws<InvalidDataException>(() => Codec.Load(path));
         Assert.Contains(path, error.Message);
+        Assert.Contains("corrupt", error.Message);
         File.WriteAllBytes(path, bytes[..100]);
         Assert.Contains(path, Assert.Throws<InvalidDataException>(() => Codec.Load(path)).Message);
     }
@@ -163,30 +156,33 @@ public class CodecFileTests(TinyCodecFixture tiny) : IClassFixture<TinyCodecFixt
 /// <summary>
 /// The shipped tiny-cpu model with small RVQs fitted on the latents of three sample clips (4 codebooks of 32
 /// entries, a second fit with another seed, and one on 8-dimensional latents), a copy of the model with one weight
-/// changed, and a quantizer that cannot be truncated; all in a temporary folder.
+/// changed, a quantizer that cannot be truncated, and the first second of a test-split sample clip; all in a
+/// temporary folder. <see cref="Codec"/> combines the model with the first RVQ.
 /// </summary>
 public sealed class TinyCodecFixture : IDisposable
 {
     readonly TempFolder folder = new();
-    static readonly Corpus Samples = Corpus.Load(RepositoryFiles.Path("data", "samples"));
 
     public TinyCodecFixture()
     {
+        var samples = Corpus.Load(RepositoryFiles.Path("data", "samples"));
+        var test = samples.Split("test");
+        WavWriter.Write(ClipPath, test.LoadClip(test.Entries[0], 24000).SliceSamples(0, 24000));
         var (model, info) = ModelFile.Load(ModelPath);
         using (model)
         using (var scope = NewDisposeScope())
         using (var noGrad = no_grad())
         {
-            var latents = cat(Samples.Split("train").Entries.Take(3)
-                .Select(entry => model.Encode(AudioTensors.ToBatch(Samples.LoadClip(entry, 24000))).squeeze(0).t()).ToList(), 0);
+            var train = samples.Split("train").Entries.Take(3).Select(entry => samples.Split("train").LoadClip(entry, 24000)).ToList();
+            var latents = model.Encode(AudioTensors.ToBatch(train, 72000)).permute(0, 2, 1).reshape(-1, model.Options.LatentDim);
             FitAndSave(latents, seed: 0, QuantizerPath);
             FitAndSave(latents, seed: 1, OtherQuantizerPath);
-            FitAndSave(latents.narrow(1, 0, 8), seed: 0, NarrowQuantizerPath);
-            var fixedRate = new FixedRateQuantizer(QuantizerFile.Load(QuantizerPath));
-            fixedRate.Save(FixedRateQuantizerPath);
+            FitAndSave(latents.narrow(1, 0, 8).contiguous(), seed: 0, NarrowQuantizerPath);
+            new FixedRateQuantizer(QuantizerFile.Load(QuantizerPath)).Save(FixedRateQuantizerPath);
             model.parameters().First().add_(0.01f);
             ModelFile.Save(OtherModelPath, model, info);
         }
+        Codec = Codec.Load(ModelPath, QuantizerPath);
     }
 
     public string ModelPath { get; } = RepositoryFiles.Path("data", "models", "tiny-cpu.model");
@@ -196,19 +192,22 @@ public sealed class TinyCodecFixture : IDisposable
     public string NarrowQuantizerPath => folder.File("rvq-8d" + QuantizerFile.Extension);
     public string FixedRateQuantizerPath => folder.File("fixed" + QuantizerFile.Extension);
 
-    /// <summary>A test-split sample clip (3 s at 24 kHz) and its file.</summary>
-    public string ClipPath => Samples.Split("test").FullPath(Samples.Split("test").Entries[0]);
+    /// <summary>1 s of a test-split sample at 24 kHz: short, so that every test stays fast.</summary>
+    public string ClipPath => folder.File("clip.wav");
+
+    /// <summary>The shipped model with the first RVQ; tests of one class run one at a time, so they can share it.</summary>
+    public Codec Codec { get; }
 
     public AudioClip Clip() => AudioFile.Read(ClipPath);
 
     /// <summary>Model.Decode(quantizer.Quantize(Model.Encode(x)).Quantized) on the whole clip, trimmed to its length.</summary>
-    public float[] QuantizedReconstruction(Codec codec, AudioClip clip, IQuantizer? quantizer = null)
+    public float[] QuantizedReconstruction(AudioClip clip, IQuantizer? quantizer = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var z = codec.Model.Encode(AudioTensors.ToBatch(clip));
-        var quantized = (quantizer ?? codec.Quantizer!).Quantize(z).Quantized;
-        return codec.Model.Decode(quantized).narrow(-1, 0, clip.Length).reshape(-1).data<float>().ToArray();
+        var z = Codec.Model.Encode(AudioTensors.ToBatch(clip));
+        var quantized = (quantizer ?? Codec.Quantizer!).Quantize(z).Quantized;
+        return Codec.Model.Decode(quantized).narrow(-1, 0, clip.Length).reshape(-1).data<float>().ToArray();
     }
 
     static void FitAndSave(Tensor latents, int seed, string path)
@@ -219,7 +218,11 @@ public sealed class TinyCodecFixture : IDisposable
         rvq.Save(path);
     }
 
-    public void Dispose() => folder.Dispose();
+    public void Dispose()
+    {
+        Codec.Dispose();
+        folder.Dispose();
+    }
 }
 
 /// <summary>A quantizer that codes at one bitrate only, as a researcher's own quantizer might: an RVQ that does not offer truncation.</summary>

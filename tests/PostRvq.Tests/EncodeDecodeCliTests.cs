@@ -59,13 +59,12 @@ public class EncodeDecodeCliTests(TinyCodecFixture tiny) : IClassFixture<TinyCod
         var decoded = AudioFile.Read(folder.File("clip.wav"));
         Assert.Equal(input.SampleRate, decoded.SampleRate);
         Assert.Equal(input.Length, decoded.Length);
-        using var codec = Codec.Load(tiny.ModelPath, tiny.QuantizerPath);
-        var expected = tiny.QuantizedReconstruction(codec, input);
+        var expected = tiny.QuantizedReconstruction(input);
         // The WAV is 16-bit: within half a step of the clipped float output.
         var largest = expected.Zip(decoded.Samples, (e, d) => Math.Abs(Math.Clamp(e, -1, 1) - d)).Max();
         Assert.True(largest <= 0.5 / 32768 + 1e-7, $"largest difference {largest}");
-        // 225 frames of 4 × 5 bits: 1.5 kbps for 3 s is 562.5 bytes of codes.
-        Assert.Equal(CodesFile.OverheadBytes(4) + 563, new FileInfo(codes).Length);
+        // 75 frames of 4 × 5 bits: 1.5 kbps for 1 s is 187.5 bytes of codes.
+        Assert.Equal(CodesFile.OverheadBytes(4) + 188, new FileInfo(codes).Length);
     }
 
     [Fact]
@@ -103,11 +102,10 @@ public class EncodeDecodeCliTests(TinyCodecFixture tiny) : IClassFixture<TinyCod
         var (_, output, _) = Run(["bundle", .. Parts, "-o", bundle]);
         Assert.Contains("postrvq", output);
         Succeeds(Run(["encode", tiny.ClipPath, "--codec", bundle, "-o", folder.File("a.codes")]));
-        Succeeds(Run(["decode", folder.File("a.codes"), "-o", folder.File("a.wav"), .. Parts]));
         Succeeds(Run(["encode", tiny.ClipPath, "-o", folder.File("b.codes"), .. Parts]));
-        Succeeds(Run(["decode", folder.File("b.codes"), "--codec", bundle, "-o", folder.File("b.wav")]));
         Assert.Equal(File.ReadAllBytes(folder.File("a.codes")), File.ReadAllBytes(folder.File("b.codes")));
-        Assert.Equal(File.ReadAllBytes(folder.File("a.wav")), File.ReadAllBytes(folder.File("b.wav")));
+        Succeeds(Run(["decode", folder.File("a.codes"), "-o", folder.File("a.wav"), .. Parts]));
+        Assert.Equal(tiny.Clip().Length, AudioFile.Read(folder.File("a.wav")).Length);
     }
 
     [Fact]
@@ -116,7 +114,7 @@ public class EncodeDecodeCliTests(TinyCodecFixture tiny) : IClassFixture<TinyCod
         using var folder = new TempFolder();
         var codes = folder.File("clip.codes");
         Succeeds(Run(["encode", tiny.ClipPath, "-o", codes, .. Parts]));
-        using var codec = Codec.Load(tiny.ModelPath, tiny.QuantizerPath);
+        var codec = tiny.Codec;
 
         var modelError = Fails(Run(["decode", codes, "-o", folder.File("x.wav"), "--model", tiny.OtherModelPath, "--quantizer", tiny.QuantizerPath]));
         Assert.Contains(codes, modelError);
@@ -149,7 +147,7 @@ public class EncodeDecodeCliTests(TinyCodecFixture tiny) : IClassFixture<TinyCod
     {
         using var folder = new TempFolder();
         var input = folder.File("in16k.wav");
-        WavWriter.Write(input, SyntheticAudio.Clip(1.3, 16000, seed: 4));
+        WavWriter.Write(input, SyntheticAudio.Clip(0.7, 16000, seed: 4));
         Succeeds(Run(["encode", input, "-o", folder.File("x.codes"), .. Parts]));
         Succeeds(Run(["decode", folder.File("x.codes"), "-o", folder.File("x.wav"), .. Parts]));
         var decoded = AudioFile.Read(folder.File("x.wav"));
