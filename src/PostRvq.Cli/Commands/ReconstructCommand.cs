@@ -31,10 +31,10 @@ static class ReconstructCommand
 
     static int Reconstruct(ParseResult parse, CodecOptions codecOptions, string inputPath, string outputPath, double chunkSeconds)
     {
+        using var codec = codecOptions.Load(parse, needsQuantizer: false);
         CliErrors.RequireExists(inputPath, "--in");
         if (!(chunkSeconds > 0)) throw new ArgumentException($"--chunk-seconds must be positive, not {chunkSeconds}");
         var jobs = PlanJobs(inputPath, outputPath);
-        using var codec = codecOptions.Load(parse, needsQuantizer: false);
         var info = codec.Info;
         var sampleRate = codec.SampleRate;
         var chunking = new ChunkingOptions { ChunkSeconds = chunkSeconds };
