@@ -90,6 +90,18 @@ public class CodecFileTests(TinyCodecFixture tiny) : IClassFixture<TinyCodecFixt
     }
 
     [Fact]
+    public void CodebooksOfTwentyEntriesTakeFiveBitsAndCodesBeyondThemAreRefused()
+    {
+        using var codec = Codec.Load(tiny.ModelPath, tiny.OddSizeQuantizerPath);
+        var clip = tiny.Clip().SliceSamples(0, 3200);
+        var codes = codec.Encode(clip);
+        Assert.Equal([5, 5, 5, 5], codes.Bits);
+        Assert.Equal(tiny.QuantizedReconstruction(clip, codec.Quantizer), codec.Decode(CodesFile.FromBytes(CodesFile.ToBytes(codes), "memory")).Samples);
+        var beyond = codes with { Codes = [.. codes.Codes[..^1], 25] };
+        Assert.Contains("beyond its 20-entry codebook", Assert.Throws<InvalidDataException>(() => codec.Decode(beyond)).Message);
+    }
+
+    [Fact]
     public void AClipAtAnotherRateComesBackAtItsRateAndLength()
     {
         var clip = Resampler.Resample(tiny.Clip(), 16000).SliceSamples(0, 8001);
@@ -155,7 +167,7 @@ public class CodecFileTests(TinyCodecFixture tiny) : IClassFixture<TinyCodecFixt
 
 /// <summary>
 /// The shipped tiny-cpu model with small RVQs fitted on the latents of three sample clips (4 codebooks of 32
-/// entries, a second fit with another seed, and one on 8-dimensional latents), a copy of the model with one weight
+/// entries, a second fit with another seed, one with 20-entry codebooks, and one on 8-dimensional latents), a copy of the model with one weight
 /// changed, a quantizer that cannot be truncated, and the first second of a test-split sample clip; all in a
 /// temporary folder. <see cref="Codec"/> combines the model with the first RVQ.
 /// </summary>
@@ -178,6 +190,7 @@ public sealed class TinyCodecFixture : IDisposable
             FitAndSave(latents, seed: 0, QuantizerPath);
             FitAndSave(latents, seed: 1, OtherQuantizerPath);
             FitAndSave(latents.narrow(1, 0, 8).contiguous(), seed: 0, NarrowQuantizerPath);
+            FitAndSave(latents, seed: 0, OddSizeQuantizerPath, codebookSize: 20);
             new FixedRateQuantizer(QuantizerFile.Load(QuantizerPath)).Save(FixedRateQuantizerPath);
             model.parameters().First().add_(0.01f);
             ModelFile.Save(OtherModelPath, model, info);
@@ -191,6 +204,7 @@ public sealed class TinyCodecFixture : IDisposable
     public string OtherQuantizerPath => folder.File("rvq-seed1" + QuantizerFile.Extension);
     public string NarrowQuantizerPath => folder.File("rvq-8d" + QuantizerFile.Extension);
     public string FixedRateQuantizerPath => folder.File("fixed" + QuantizerFile.Extension);
+    public string OddSizeQuantizerPath => folder.File("rvq-20" + QuantizerFile.Extension);
 
     /// <summary>1 s of a test-split sample at 24 kHz: short, so that every test stays fast.</summary>
     public string ClipPath => folder.File("clip.wav");
@@ -210,10 +224,10 @@ public sealed class TinyCodecFixture : IDisposable
         return Codec.Model.Decode(quantized).narrow(-1, 0, clip.Length).reshape(-1).data<float>().ToArray();
     }
 
-    static void FitAndSave(Tensor latents, int seed, string path)
+    static void FitAndSave(Tensor latents, int seed, string path, int codebookSize = 32)
     {
         var rvq = new ResidualVectorQuantizer((int)latents.shape[1],
-            new RvqOptions { Codebooks = 4, CodebookSize = 32, Seed = seed, KMeans = new KMeansOptions { Iterations = 5 } });
+            new RvqOptions { Codebooks = 4, CodebookSize = codebookSize, Seed = seed, KMeans = new KMeansOptions { Iterations = 5 } });
         rvq.Fit(latents);
         rvq.Save(path);
     }

@@ -266,10 +266,16 @@ public sealed class Codec : IDisposable
         if (codes.Codebooks > quantizer.Codebooks)
             throw new InvalidDataException($"the codes have {codes.Codebooks} streams, but the quantizer of {Source} has {quantizer.Codebooks}");
         var truncated = QuantizerWith(codes.Codebooks);
-        var expectedBits = truncated.CodebookSizes.Select(BitPacking.BitsFor).ToArray();
+        var sizes = truncated.CodebookSizes;
+        var expectedBits = sizes.Select(BitPacking.BitsFor).ToArray();
         if (!expectedBits.SequenceEqual(codes.Bits))
             throw new InvalidDataException(
                 $"the codes use [{string.Join(", ", codes.Bits)}] bits per stream, but the quantizer of {Source} needs [{string.Join(", ", expectedBits)}]");
+        // A codebook whose size is not a power of two leaves values its bits can hold but it cannot decode.
+        for (var i = 0; i < codes.Codes.Length; i++)
+            if (codes.Codes[i] >= sizes[i % sizes.Count])
+                throw new InvalidDataException(
+                    $"code {codes.Codes[i]} of stream {i % sizes.Count} in frame {i / sizes.Count} is beyond its {sizes[i % sizes.Count]}-entry codebook");
         return truncated;
     }
 }
