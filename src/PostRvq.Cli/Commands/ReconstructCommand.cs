@@ -3,37 +3,40 @@ using System.Diagnostics;
 using PostRvq.Audio;
 using PostRvq.Codecs;
 using PostRvq.Metrics;
+using PostRvq.Quantization;
 using Spectre.Console;
 
 namespace PostRvq.Cli.Commands;
 
 /// <summary>
-/// <c>postrvq reconstruct</c>: passes files through a continuous model and writes WAV at the model's rate,
-/// with a table of how close each reconstruction is to its (resampled, mono) input.
+/// <c>postrvq reconstruct</c>: passes files through a continuous model, or a codec whose quantizer codes the
+/// latents on the way, and writes WAV at the model's rate, with a table of how close each reconstruction is to its
+/// (resampled, mono) input.
 /// </summary>
 static class ReconstructCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "A .model file, a checkpoint, or a run folder", Required = true };
+        var codec = new CodecOptions();
         var input = new Option<string>("--in") { Description = "An audio file or a folder of them (wav, ogg, mp3)", Required = true };
         var output = new Option<string>("--out") { Description = "Output WAV file, or a folder when --in is a folder", Required = true };
         var chunk = new Option<double>("--chunk-seconds") { Description = "Chunk length for long files", DefaultValueFactory = _ => 10.0 };
-        var command = new Command("reconstruct", "Pass audio through a continuous model (encode, then decode)") { model, input, output, chunk };
+        var command = new Command("reconstruct", "Pass audio through a model (encode, then decode), quantizing the latents when the codec has a quantizer")
+            { input, output, chunk };
+        codec.AddTo(command);
         command.SetAction(parse => CliErrors.Run(() =>
-            Reconstruct(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(chunk))));
+            Reconstruct(parse, codec, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(chunk))));
         return command;
     }
 
-    static int Reconstruct(string modelPath, string inputPath, string outputPath, double chunkSeconds)
+    static int Reconstruct(ParseResult parse, CodecOptions codecOptions, string inputPath, string outputPath, double chunkSeconds)
     {
-        CliErrors.RequireExists(modelPath, "--model");
+        using var codec = codecOptions.Load(parse, needsQuantizer: false);
         CliErrors.RequireExists(inputPath, "--in");
         if (!(chunkSeconds > 0)) throw new ArgumentException($"--chunk-seconds must be positive, not {chunkSeconds}");
         var jobs = PlanJobs(inputPath, outputPath);
-        var (autoencoder, info) = ModelFile.Load(modelPath);
-        using var _ = autoencoder;
-        var sampleRate = info.Options.SampleRate;
+        var info = codec.Info;
+        var sampleRate = codec.SampleRate;
         var chunking = new ChunkingOptions { ChunkSeconds = chunkSeconds };
         var rows = new List<(string, double, AudioMetricValues)>();
         var clock = Stopwatch.StartNew();
@@ -41,12 +44,13 @@ static class ReconstructCommand
         foreach (var (source, target, name) in jobs)
         {
             var clip = AudioFile.Read(source, sampleRate);
-            var reconstructed = Reconstruction.Run(autoencoder, clip, chunking);
+            var reconstructed = codec.Reconstruct(clip, chunking);
             WavWriter.Write(target, reconstructed);
             rows.Add((name, clip.DurationSeconds, MetricsTable.Score(clip, reconstructed)));
             audioSeconds += clip.DurationSeconds;
         }
-        MetricsTable.Print($"{jobs.Count} file(s) through {Path.GetFileName(modelPath)} ({info.Config}, {info.Steps} steps) at {sampleRate} Hz", rows);
+        var quantized = codec.Quantizer is { } q ? $", {q.Name} at {q.Kbps(codec.FrameRate):0.###} kbps" : "";
+        MetricsTable.Print($"{jobs.Count} file(s) through {codec.Source} ({info.Config}, {info.Steps} steps{quantized}) at {sampleRate} Hz", rows);
         AnsiConsole.MarkupLine($"Wrote {jobs.Count} WAV file(s) to {Markup.Escape(outputPath)}; "
             + $"{audioSeconds:F1} s of audio in {clock.Elapsed.TotalSeconds:F1} s (real-time factor {clock.Elapsed.TotalSeconds / Math.Max(audioSeconds, 1e-9):F3}).");
         return 0;

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using PostRvq.Audio;
+using PostRvq.Codecs;
+using Spectre.Console;
+
+namespace PostRvq.Cli.Commands;
+
+/// <summary><c>postrvq decode</c>: turns a <c>.codes</c> file back into a WAV at its original length and sample rate.</summary>
+static class DecodeCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("codes") { Description = "The .codes file to decode" };
+        var output = new Option<string>("--out", "-o") { Description = "The WAV file to write", Required = true };
+        var chunk = new Option<double>("--chunk-seconds") { Description = "Chunk length for long files", DefaultValueFactory = _ => 10.0 };
+        var codec = new CodecOptions();
+        var command = new Command("decode", "Decode a .codes file to WAV with the codec that made it (--codec C, or --model M --quantizer Q)") { input, output, chunk };
+        codec.AddTo(command);
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            var (codesPath, outputPath) = (parse.GetValue(input)!, parse.GetValue(output)!);
+            CliErrors.RequireExists(codesPath, "codes");
+            if (Path.GetFullPath(codesPath) == Path.GetFullPath(outputPath))
+                throw new ArgumentException($"--out would overwrite the input {codesPath}; choose another output");
+            var codes = CodesFile.Load(codesPath);
+            using var loaded = codec.Load(parse, needsQuantizer: true);
+            AudioClip clip;
+            try
+            {
+                clip = loaded.Decode(codes, new ChunkingOptions { ChunkSeconds = EncodeCommand.RequirePositive(parse.GetValue(chunk)) });
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"{codesPath}: {e.Message}", e);
+            }
+            WavWriter.Write(outputPath, clip);
+            AnsiConsole.MarkupLine(Markup.Escape(
+                $"Wrote {outputPath}: {clip.DurationSeconds:F2} s at {clip.SampleRate} Hz from {codes.Codebooks} codebooks at {codes.Kbps:0.###} kbps."));
+            return 0;
+        }));
+        return command;
+    }
+}
