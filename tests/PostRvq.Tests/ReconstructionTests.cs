@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace PostRvq.Tests;
 
+[Collection("serial")]
 public class ReconstructionTests
 {
     static Autoencoder TinyModel()
