@@ -15,6 +15,8 @@ public static class PostRvqCli
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(LatentsCommand.Create());
+        root.Subcommands.Add(QuantizeCommand.Create());
         return root;
     }
 

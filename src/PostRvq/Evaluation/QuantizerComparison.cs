@@ -29,6 +29,19 @@ public static class QuantizerComparison
         IProgress<ComparisonProgress>? progress = null, IReadOnlyList<string>? clipIds = null, long trainingSteps = 0)
     {
         options.Validate();
+        return Run(options, [.. options.Methods.Select(QuantizerZoo.Get)], model, train, clips, progress, clipIds, trainingSteps);
+    }
+
+    /// <summary>
+    /// Runs the comparison on <paramref name="methods"/> instead of <see cref="ComparisonOptions.Methods"/>, so a family
+    /// built in a notebook joins without being registered.
+    /// </summary>
+    public static IReadOnlyList<ComparisonRow> Run(ComparisonOptions options, IReadOnlyList<QuantizerMethod> methods, Autoencoder model, LatentSet train,
+        IReadOnlyList<AudioClip> clips, IProgress<ComparisonProgress>? progress = null, IReadOnlyList<string>? clipIds = null, long trainingSteps = 0)
+    {
+        options.Validate();
+        if (methods.Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() != methods.Count)
+            throw new ArgumentException("A method is listed twice.", nameof(methods));
         RequireCompatible(model, train, clips, clipIds);
         var frameRate = model.Options.FrameRate;
         using var evaluation = EncodeClips(model, clips, options);
@@ -39,7 +52,7 @@ public static class QuantizerComparison
             var rows = new List<ComparisonRow>();
             var context = new Context(options, model, evaluation, clips, fitFrames, frameRate, trainingSteps, progress, codes);
             if (options.IncludeContinuous) rows.Add(Continuous(context));
-            foreach (var name in options.Methods) rows.AddRange(RunMethod(context, QuantizerZoo.Get(name)));
+            foreach (var method in methods) rows.AddRange(RunMethod(context, method));
             if (options.SaveCodes) SaveCodes(options, codes, evaluation, clipIds ?? DefaultIds(clips.Count), frameRate);
             return rows;
         }
