@@ -109,9 +109,8 @@ public static class QuantizerComparison
     static ComparisonRow Continuous(Context context)
     {
         Report(context, ContinuousMethod, 0, 1, "decoding the unquantized latents");
-        var clips = new List<AudioMetricValues>();
-        for (var i = 0; i < context.Clips.Count; i++)
-            clips.Add(Score(context, i, context.Evaluation.Latents[i]));
+        var decoded = context.Evaluation.Latents.Select((z, i) => Decode(context, i, z)).ToList();
+        var clips = Score(context.Clips, decoded);
         Report(context, ContinuousMethod, 1, 1, "done");
         return Row(ContinuousMethod, context, clips) with { EncodeSeconds = context.Evaluation.EncodeSeconds };
     }
@@ -137,7 +136,7 @@ public static class QuantizerComparison
             foreach (var request in requests)
             {
                 var quantizer = TruncateToBudget(truncatable, request.BitsPerFrameBudget);
-                rows.Add(Evaluate(context, method.Name, quantizer, request, fitSeconds, rows.Count + 1, total));
+                rows.Add(Evaluate(context, method.Name, quantizer, request, fitSeconds, rows.Count + 2, total));
             }
             return rows;
         }
@@ -181,7 +180,7 @@ public static class QuantizerComparison
         Report(context, method, done - 1, total, $"evaluating {quantizer.Kbps(context.FrameRate):G4} kbps on {context.Clips.Count} clips");
         using var scope = NewDisposeScope();
         var encodeSeconds = 0.0;
-        var clipMetrics = new List<AudioMetricValues>();
+        var decoded = new List<AudioClip>();
         var codes = new List<Tensor>();
         var quantized = new List<Tensor>();
         for (var i = 0; i < context.Clips.Count; i++)
@@ -192,8 +191,9 @@ public static class QuantizerComparison
             var zq = quantizer.Decode(clipCodes);
             codes.Add(clipCodes);
             quantized.Add(zq);
-            clipMetrics.Add(Score(context, i, zq));
+            decoded.Add(Decode(context, i, zq));
         }
+        var clipMetrics = Score(context.Clips, decoded);
         var allCodes = cat(codes, 2);
         var latentError = LatentError.Compute(cat(context.Evaluation.Latents.ToList(), 2), cat(quantized, 2));
         var (usage, perplexity, entropyKbps) = CodeStatistics(quantizer, allCodes, context.FrameRate);
@@ -228,12 +228,25 @@ public static class QuantizerComparison
         return (streams.Average(s => s.UsedFraction), streams.Average(s => s.Perplexity), entropy);
     }
 
-    static AudioMetricValues Score(Context context, int clip, Tensor latents)
+    static AudioClip Decode(Context context, int clip, Tensor latents) =>
+        LatentCodec.Decode(context.Model, latents, context.Clips[clip].Length, context.Options.Chunking);
+
+    /// <summary>Per-clip metrics of each decoded clip against its reference, batching clips of equal length into one call.</summary>
+    static List<AudioMetricValues> Score(IReadOnlyList<AudioClip> references, IReadOnlyList<AudioClip> decoded)
     {
-        using var scope = NewDisposeScope();
-        var reference = context.Clips[clip];
-        var decoded = LatentCodec.Decode(context.Model, latents, reference.Length, context.Options.Chunking);
-        return AudioMetrics.Compute(AudioTensors.ToBatch(reference), AudioTensors.ToBatch(decoded), reference.SampleRate)[0];
+        var scores = new AudioMetricValues[references.Count];
+        foreach (var group in Enumerable.Range(0, references.Count).GroupBy(i => references[i].Length))
+        {
+            using var scope = NewDisposeScope();
+            var indices = group.ToList();
+            var length = group.Key;
+            var values = AudioMetrics.Compute(
+                AudioTensors.ToBatch([.. indices.Select(i => references[i])], length),
+                AudioTensors.ToBatch([.. indices.Select(i => decoded[i])], length),
+                references[0].SampleRate);
+            for (var k = 0; k < indices.Count; k++) scores[indices[k]] = values[k];
+        }
+        return [.. scores];
     }
 
     static ComparisonRow Row(string method, Context context, List<AudioMetricValues> clips)
