@@ -33,11 +33,12 @@ static class QuantizeCommand
         var seed = new Option<int>("--seed") { Description = "Seed of every fit", DefaultValueFactory = _ => defaults.Seed };
         var maxTrain = new Option<long?>("--max-train-frames") { Description = "Fit on at most this many random training frames" };
         var maxClips = new Option<int?>("--max-clips") { Description = "Evaluate only the first N clips of the split" };
+        var cropSeconds = new Option<double?>("--crop-seconds") { Description = "Evaluate on the centred crop of this length of each clip" };
         var saveCodes = new Option<bool>("--save-codes") { Description = "Also write the evaluation codes to codes.safetensors" };
         var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all cores)" };
         var command = new Command("quantize", "Fit quantizers on fixed latents and compare them through the frozen decoder")
         {
-            latents, model, data, methods, kbps, split, output, iterations, codebookSize, seed, maxTrain, maxClips, saveCodes, threads,
+            latents, model, data, methods, kbps, split, output, iterations, codebookSize, seed, maxTrain, maxClips, cropSeconds, saveCodes, threads,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -57,12 +58,17 @@ static class QuantizeCommand
             };
             options.Validate();
             if (parse.GetValue(maxClips) is < 1) throw new ArgumentException($"--max-clips must be positive, not {parse.GetValue(maxClips)}");
-            return Quantize(options, parse.GetValue(latents)!, parse.GetValue(model)!, parse.GetValue(data)!, folder, parse.GetValue(maxClips));
+            if (parse.GetValue(cropSeconds) is not (null or > 0)) throw new ArgumentException($"--crop-seconds must be positive, not {parse.GetValue(cropSeconds)}");
+            var evaluation = new EvaluationSelection(parse.GetValue(data)!, parse.GetValue(maxClips), parse.GetValue(cropSeconds));
+            return Quantize(options, parse.GetValue(latents)!, parse.GetValue(model)!, evaluation, folder);
         }));
         return command;
     }
 
-    static int Quantize(ComparisonOptions options, string latentsPath, string modelPath, string dataPath, string folder, int? maxClips)
+    /// <summary>Which clips are scored: a corpus, at most MaxClips of its split's entries, optionally cut to centred crops.</summary>
+    sealed record EvaluationSelection(string DataPath, int? MaxClips, double? CropSeconds);
+
+    static int Quantize(ComparisonOptions options, string latentsPath, string modelPath, EvaluationSelection evaluation, string folder)
     {
         using var train = LatentSetFile.Load(latentsPath);
         CliErrors.RequireExists(modelPath, "--model");
@@ -70,12 +76,15 @@ static class QuantizeCommand
         if (train.ModelId.Length > 0 && train.ModelId != modelId)
             throw new ArgumentException($"--latents {latentsPath} were encoded by model {train.ModelId}, but --model {modelPath} is {modelId}; "
                 + "encode the latents again with this model");
-        var corpus = Corpus.Load(dataPath);
+        var corpus = Corpus.Load(evaluation.DataPath);
         if (options.Split != Corpus.NoSplit) corpus = corpus.Split(options.Split);
         var (autoencoder, info) = ModelFile.Load(modelPath);
         using var _ = autoencoder;
-        var entries = corpus.Entries.Take(maxClips ?? int.MaxValue).ToList();
-        var clips = entries.Select(e => corpus.LoadClip(e, autoencoder.Options.SampleRate)).ToList();
+        var sampleRate = autoencoder.Options.SampleRate;
+        var entries = corpus.Entries.Take(evaluation.MaxClips ?? int.MaxValue).ToList();
+        IReadOnlyList<Audio.AudioClip> clips = entries.Select(e => corpus.LoadClip(e, sampleRate)).ToList();
+        if (evaluation.CropSeconds is { } seconds)
+            clips = EvaluationCrops.Fixed(clips, (int)Math.Round(seconds * sampleRate)).ToList();
         var ids = entries.Select(e => e.Id).ToList();
         AnsiConsole.MarkupLine($"Fitting {Markup.Escape(string.Join(", ", options.Methods))} at {string.Join(", ", options.TargetKbps)} kbps on "
             + $"{train.Count:N0} frames ({Markup.Escape(train.Split)}); evaluating on {clips.Count} clips of {Markup.Escape(corpus.Description)}.");
