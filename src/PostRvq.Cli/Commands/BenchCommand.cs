@@ -161,7 +161,7 @@ static class BenchCommand
                 rvq = new ResidualVectorQuantizer(d, new RvqOptions { Codebooks = nq, CodebookSize = k, KMeans = kmeansOptions });
                 rvq.Fit(data);
             });
-            table.AddRow($"RVQ fit, {nq} × {k} codes", $"{rvqFit:F2} s", "", "");
+            table.AddRow($"RVQ fit, {nq} × {k} codes", $"{rvqFit:F2} s (MSE {rvq.FitErrors[^1]:G4})", "", "");
             var encode = Median(times, () => rvq.EncodeFrames(data).Dispose());
             var naiveEncode = Median(times, () => NaiveRvqEncode(data, rvq.StageCodebooks).Dispose());
             using (var ours = rvq.EncodeFrames(data))
