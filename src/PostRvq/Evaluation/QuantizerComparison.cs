@@ -151,7 +151,7 @@ public static class QuantizerComparison
         return rows;
     }
 
-    /// <summary>The fewest leading streams' prefix whose bits fit the budget: as many streams as fit, and at least one.</summary>
+    /// <summary>The longest prefix of code streams whose bits fit the budget, and at least one stream.</summary>
     static IQuantizer TruncateToBudget(ITruncatableQuantizer quantizer, double bitsBudget)
     {
         var sizes = quantizer.CodebookSizes;
