@@ -7,6 +7,8 @@ k-means settings as PostRvq (25 iterations, at most 256 points per centroid). Me
 for search and encode; fits run --fit-repeats times.
 
 Needs Debian's python3-faiss and python3-numpy (apt-get install python3-faiss); PostRvq itself never needs Python.
+Debian's default BLAS is the unoptimised reference one, which makes faiss's searches about 10x slower: install
+libopenblas0-pthread first for a fair comparison.
 Note: faiss seeds k-means with random points, PostRvq with k-means++, so fit times are comparable but not identical work.
 """
 import argparse
