@@ -18,6 +18,8 @@ public static class PostRvqCli
         root.Subcommands.Add(BundleCommand.Create());
         root.Subcommands.Add(EncodeCommand.Create());
         root.Subcommands.Add(DecodeCommand.Create());
+        root.Subcommands.Add(LatentsCommand.Create());
+        root.Subcommands.Add(QuantizeCommand.Create());
         return root;
     }
 

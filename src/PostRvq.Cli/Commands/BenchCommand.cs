@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using PostRvq.Audio;
 using PostRvq.Codecs;
+using PostRvq.Quantization;
 using PostRvq.Training;
 using Spectre.Console;
 using static TorchSharp.torch;
@@ -11,15 +12,18 @@ namespace PostRvq.Cli.Commands;
 /// <summary>
 /// <c>postrvq bench</c>: speed and memory figures that do not belong in timed tests. <c>train</c> measures
 /// training steps/s (reconstruction-only and adversarial) and the real-time factor of encode+decode;
-/// <c>memory</c> trains for many steps and samples the resident set size, to show that native memory stays flat.
+/// <c>memory</c> trains for many steps and samples the resident set size, to show that native memory stays flat;
+/// <c>quantize</c> times k-means, RVQ fit and encode, and the nearest-code search against the machine's sgemm rate
+/// and against a naive broadcast-distance reference written here.
 /// </summary>
 static class BenchCommand
 {
     public static Command Create()
     {
-        var bench = new Command("bench", "Benchmarks: training speed, real-time factor, memory over many steps");
+        var bench = new Command("bench", "Benchmarks: training speed, real-time factor, memory over many steps, quantizer speed");
         bench.Subcommands.Add(TrainBench());
         bench.Subcommands.Add(MemoryBench());
+        bench.Subcommands.Add(QuantizeBench());
         return bench;
     }
 
@@ -94,6 +98,165 @@ static class BenchCommand
             return 0;
         }));
         return command;
+    }
+
+    static Command QuantizeBench()
+    {
+        var n = new Option<int>("--n") { Description = "Vectors", DefaultValueFactory = _ => 200_000 };
+        var dim = new Option<int>("--dim") { Description = "Dimensions", DefaultValueFactory = _ => 64 };
+        var stages = new Option<int>("--stages") { Description = "RVQ stages", DefaultValueFactory = _ => 8 };
+        var codes = new Option<int>("--codes") { Description = "Entries per codebook", DefaultValueFactory = _ => 1024 };
+        var iterations = new Option<int>("--iterations") { Description = "k-means iterations", DefaultValueFactory = _ => 25 };
+        var repeats = new Option<int>("--repeats") { Description = "Repeats of each search and encode timing (median reported)", DefaultValueFactory = _ => 3 };
+        var fitRepeats = new Option<int>("--fit-repeats") { Description = "Repeats of each fit timing (fits take minutes at full size)", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Torch CPU threads", DefaultValueFactory = _ => 2 };
+        var command = new Command("quantize", "k-means, RVQ fit and encode speed; nearest-code GFLOP/s against sgemm and a naive reference")
+        {
+            n, dim, stages, codes, iterations, repeats, fitRepeats, threads,
+        };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            set_num_threads(parse.GetValue(threads));
+            var (count, d, k, nq) = (parse.GetValue(n), parse.GetValue(dim), parse.GetValue(codes), parse.GetValue(stages));
+            var (times, fitTimes, iters) = (parse.GetValue(repeats), parse.GetValue(fitRepeats), parse.GetValue(iterations));
+            if (count < k || d < 1 || nq < 1 || times < 1 || fitTimes < 1 || iters < 1)
+                throw new ArgumentException("--n must be at least --codes, and every other option positive");
+            using var data = AnisotropicData(count, d, seed: 0);
+            using var codebook = data.narrow(0, 0, k).clone();
+            var flops = 2.0 * count * k * d;
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("measure", "PostRvq (median)", "naive reference", "reference / PostRvq");
+
+            var sgemm = Median(times, () => ChunkedMatrixProduct(data, codebook));
+            var search = Median(times, () =>
+            {
+                var (indices, distances) = NearestCode.Search(data, codebook);
+                indices.Dispose();
+                distances.Dispose();
+            });
+            var naive = Median(times, () => NaiveNearest(data, codebook).Dispose());
+            using (var scope = NewDisposeScope())
+            {
+                var ours = NearestCode.Search(data, codebook).Indices;
+                var theirs = NaiveNearest(data, codebook);
+                table.AddRow("nearest code agreement", $"{ours.eq(theirs).to_type(ScalarType.Float64).mean().item<double>():P3}", "", "");
+            }
+            table.AddRow($"plain mm, {count:N0}×{d} by {d}×{k} (sgemm)", $"{sgemm:F3} s = {flops / sgemm / 1e9:F1} GFLOP/s", "", "");
+            table.AddRow("nearest-code search", $"{search:F3} s = {flops / search / 1e9:F1} GFLOP/s ({sgemm / search:P0} of sgemm)",
+                $"{naive:F3} s = {flops / naive / 1e9:F1} GFLOP/s", $"{naive / search:F2}");
+
+            var kmeansOptions = new KMeansOptions { Clusters = k, Iterations = iters };
+            double kmeansMse = 0, naiveMse = 0;
+            var kmeans = Median(fitTimes, () =>
+            {
+                var fit = KMeans.Fit(data, kmeansOptions);
+                kmeansMse = fit.MeanSquaredError;
+                fit.Centroids.Dispose();
+            });
+            var naiveKmeans = Median(fitTimes, () => naiveMse = NaiveKMeans(data, k, iters, seed: 0));
+            table.AddRow($"k-means fit, {k} codes, {iters} iterations", $"{kmeans:F2} s (MSE {kmeansMse:G4})", $"{naiveKmeans:F2} s (MSE {naiveMse:G4})", $"{naiveKmeans / kmeans:F2}");
+
+            ResidualVectorQuantizer rvq = null!;
+            var rvqFit = Median(fitTimes, () =>
+            {
+                rvq = new ResidualVectorQuantizer(d, new RvqOptions { Codebooks = nq, CodebookSize = k, KMeans = kmeansOptions });
+                rvq.Fit(data);
+            });
+            table.AddRow($"RVQ fit, {nq} × {k} codes", $"{rvqFit:F2} s (MSE {rvq.FitErrors[^1]:G4})", "", "");
+            var encode = Median(times, () => rvq.EncodeFrames(data).Dispose());
+            var naiveEncode = Median(times, () => NaiveRvqEncode(data, rvq.StageCodebooks).Dispose());
+            using (var ours = rvq.EncodeFrames(data))
+            using (var theirs = NaiveRvqEncode(data, rvq.StageCodebooks))
+                table.AddRow("RVQ code agreement", $"{ours.eq(theirs).to_type(ScalarType.Float64).mean().item<double>():P3}", "", "");
+            table.AddRow("RVQ encode", $"{count / encode:N0} vectors/s", $"{count / naiveEncode:N0} vectors/s", $"{naiveEncode / encode:F2}");
+            AnsiConsole.MarkupLine($"{count:N0} anisotropic vectors × {d} dims, {get_num_threads()} threads; medians of {times} repeat(s), fits of {fitTimes}");
+            AnsiConsole.Write(table);
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>Gaussian vectors [n, d] whose principal axes have scales falling from 1 to 1/20, in a random rotation.</summary>
+    static Tensor AnisotropicData(int count, int dimension, int seed)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator((ulong)seed);
+        var scales = exp(linspace(0, -Math.Log(20), dimension));
+        var (rotation, _) = linalg.qr(randn(dimension, dimension, generator: generator));
+        return (randn(count, dimension, generator: generator) * scales).mm(rotation).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The sgemm of the search alone: x [N, D] · cᵀ in chunks of the search's size, results discarded.</summary>
+    static void ChunkedMatrixProduct(Tensor data, Tensor codebook)
+    {
+        using var transposed = codebook.t();
+        for (long start = 0; start < data.shape[0]; start += NearestCode.DefaultChunk)
+        {
+            using var block = data.narrow(0, start, Math.Min(NearestCode.DefaultChunk, data.shape[0] - start));
+            using var product = block.mm(transposed);
+        }
+    }
+
+    /// <summary>The textbook search: ((x − c)²).sum over D by broadcasting [b, 1, D] against [1, K, D], then argmin.</summary>
+    static Tensor NaiveNearest(Tensor data, Tensor codebook)
+    {
+        // 256 rows keep the [b, K, D] difference tensor at 64 MB for K = 1024, D = 64.
+        const long rows = 256;
+        var indices = empty(data.shape[0], dtype: ScalarType.Int64);
+        using var entries = codebook.unsqueeze(0);
+        for (long start = 0; start < data.shape[0]; start += rows)
+        {
+            using var scope = NewDisposeScope();
+            var block = data.narrow(0, start, Math.Min(rows, data.shape[0] - start));
+            indices.narrow(0, start, block.shape[0]).copy_((block.unsqueeze(1) - entries).square().sum(2).argmin(1));
+        }
+        return indices;
+    }
+
+    /// <summary>Plain Lloyd k-means on the naive search, seeded with K random points; returns the final MSE.</summary>
+    static double NaiveKMeans(Tensor data, int k, int iterations, int seed)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator((ulong)seed);
+        var centroids = data.index_select(0, randperm(data.shape[0], generator: generator).narrow(0, 0, k));
+        for (var i = 0; i < iterations; i++)
+        {
+            using var step = NewDisposeScope();
+            var assignment = NaiveNearest(data, centroids);
+            var counts = bincount(assignment, minlength: k).to_type(ScalarType.Float32).unsqueeze(1);
+            var sums = zeros_like(centroids).index_add_(0, assignment, data, 1.0);
+            // Empty clusters keep their centroid.
+            centroids.copy_(where(counts > 0, sums / counts.clamp_min(1), centroids));
+        }
+        var final = NaiveNearest(data, centroids);
+        return (data - centroids.index_select(0, final)).square().sum(1).mean().item<float>();
+    }
+
+    /// <summary>Greedy residual encoding with the naive search at every stage: codes [N, nq].</summary>
+    static Tensor NaiveRvqEncode(Tensor data, IReadOnlyList<Tensor> stageCodebooks)
+    {
+        using var scope = NewDisposeScope();
+        var residual = data.clone();
+        var codes = new List<Tensor>();
+        foreach (var codebook in stageCodebooks)
+        {
+            var stage = NaiveNearest(residual, codebook);
+            residual.sub_(codebook.index_select(0, stage));
+            codes.Add(stage);
+        }
+        return stack(codes, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Median wall time in seconds of <paramref name="repeats"/> runs of <paramref name="action"/>.</summary>
+    static double Median(int repeats, Action action)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            action();
+            times.Add(clock.Elapsed.TotalSeconds);
+        }
+        return Median(times);
     }
 
     static double MedianStepSeconds(ExperimentConfig config, int steps)

@@ -1,0 +1,297 @@
+// The comparison protocol of Lahrichi et al., "Challenging Common Practices in Vector Quantized Neural Audio Compression".
+using System.Diagnostics;
+using PostRvq.Audio;
+using PostRvq.Latents;
+using PostRvq.Metrics;
+using PostRvq.Nn;
+using PostRvq.Quantization;
+using static TorchSharp.torch;
+
+namespace PostRvq.Evaluation;
+
+/// <summary>
+/// Compares quantizer families on one fixed representation: each method is fitted on the training latents at
+/// each target bitrate (a truncatable one once, at the deepest target), then every evaluation clip is encoded by
+/// the frozen encoder, quantized, decoded by the frozen decoder and scored against the original audio.
+/// Rows carry the audio metrics (per clip and mean), latent error, codebook usage, entropy and exact bitrate.
+/// It does not finetune the decoder: that is a later step of the paper.
+/// </summary>
+public static class QuantizerComparison
+{
+    public const string ContinuousMethod = "continuous";
+
+    /// <summary>
+    /// Runs the comparison. <paramref name="train"/> is the latent set quantizers are fitted on; <paramref name="clips"/>
+    /// are the evaluation clips at the model's sample rate (ids default to clip-000, ...). Rows come in method order,
+    /// the continuous row first, then one per target bitrate in <see cref="ComparisonOptions.TargetKbps"/> order.
+    /// </summary>
+    public static IReadOnlyList<ComparisonRow> Run(ComparisonOptions options, Autoencoder model, LatentSet train, IReadOnlyList<AudioClip> clips,
+        IProgress<ComparisonProgress>? progress = null, IReadOnlyList<string>? clipIds = null, long trainingSteps = 0)
+    {
+        options.Validate();
+        return Run(options, [.. options.Methods.Select(QuantizerZoo.Get)], model, train, clips, progress, clipIds, trainingSteps);
+    }
+
+    /// <summary>
+    /// Runs the comparison on <paramref name="methods"/> instead of <see cref="ComparisonOptions.Methods"/>, so a family
+    /// built in a notebook joins without being registered.
+    /// </summary>
+    public static IReadOnlyList<ComparisonRow> Run(ComparisonOptions options, IReadOnlyList<QuantizerMethod> methods, Autoencoder model, LatentSet train,
+        IReadOnlyList<AudioClip> clips, IProgress<ComparisonProgress>? progress = null, IReadOnlyList<string>? clipIds = null, long trainingSteps = 0)
+    {
+        options.Validate();
+        if (methods.Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() != methods.Count)
+            throw new ArgumentException("A method is listed twice.", nameof(methods));
+        RequireCompatible(model, train, clips, clipIds);
+        var frameRate = model.Options.FrameRate;
+        using var evaluation = EncodeClips(model, clips, options);
+        using var fitFrames = FitFrames(train, options);
+        var codes = new List<KeyValuePair<string, Tensor>>();
+        try
+        {
+            var rows = new List<ComparisonRow>();
+            var context = new Context(options, model, evaluation, clips, fitFrames, frameRate, trainingSteps, progress, codes);
+            if (options.IncludeContinuous) rows.Add(Continuous(context));
+            foreach (var method in methods) rows.AddRange(RunMethod(context, method));
+            if (options.SaveCodes) SaveCodes(options, codes, evaluation, clipIds ?? DefaultIds(clips.Count), frameRate);
+            return rows;
+        }
+        finally
+        {
+            foreach (var (_, value) in codes) value.Dispose();
+        }
+    }
+
+    /// <summary>The encoded evaluation clips: latents [1, D, T] of each, and the encoder's total time.</summary>
+    sealed record EvaluationLatents(IReadOnlyList<Tensor> Latents, double EncodeSeconds) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var z in Latents) z.Dispose();
+        }
+    }
+
+    sealed record Context(ComparisonOptions Options, Autoencoder Model, EvaluationLatents Evaluation, IReadOnlyList<AudioClip> Clips,
+        Tensor FitFrames, double FrameRate, long TrainingSteps, IProgress<ComparisonProgress>? Progress, List<KeyValuePair<string, Tensor>> Codes);
+
+    static void RequireCompatible(Autoencoder model, LatentSet train, IReadOnlyList<AudioClip> clips, IReadOnlyList<string>? clipIds)
+    {
+        var options = model.Options;
+        if (train.Dimension != options.LatentDim)
+            throw new ArgumentException($"The training latents have D = {train.Dimension} but the model's latent dimension is {options.LatentDim}.", nameof(train));
+        if (Math.Abs(train.FrameRate - options.FrameRate) > 1e-9 * options.FrameRate)
+            throw new ArgumentException($"The training latents are at {train.FrameRate} frames/s but the model runs at {options.FrameRate}.", nameof(train));
+        if (clips.Count == 0) throw new ArgumentException("There are no evaluation clips.", nameof(clips));
+        if (clips.FirstOrDefault(c => c.SampleRate != options.SampleRate) is { } wrong)
+            throw new ArgumentException($"An evaluation clip is at {wrong.SampleRate} Hz but the model expects {options.SampleRate} Hz.", nameof(clips));
+        if (clips.Any(c => c.Length == 0)) throw new ArgumentException("An evaluation clip is empty.", nameof(clips));
+        if (clipIds is not null && clipIds.Count != clips.Count)
+            throw new ArgumentException($"{clipIds.Count} clip ids for {clips.Count} clips.", nameof(clipIds));
+    }
+
+    static EvaluationLatents EncodeClips(Autoencoder model, IReadOnlyList<AudioClip> clips, ComparisonOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        var latents = clips.Select(clip => LatentCodec.Encode(model, clip, options.Chunking)).ToList();
+        return new EvaluationLatents(latents, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The training frames, or a seeded random subset of <see cref="ComparisonOptions.MaxTrainFrames"/> of them.</summary>
+    static Tensor FitFrames(LatentSet train, ComparisonOptions options)
+    {
+        if (options.MaxTrainFrames is not { } max || max >= train.Count) return train.Frames.alias();
+        using var scope = NewDisposeScope();
+        var generator = new Generator((ulong)options.Seed);
+        var chosen = randperm(train.Count, generator: generator).narrow(0, 0, max).sort().Values;
+        return train.Frames.index_select(0, chosen).MoveToOuterDisposeScope();
+    }
+
+    static ComparisonRow Continuous(Context context)
+    {
+        Report(context, ContinuousMethod, 0, 1, "decoding the unquantized latents");
+        var decoded = context.Evaluation.Latents.Select((z, i) => Decode(context, i, z)).ToList();
+        var clips = Score(context.Clips, decoded);
+        Report(context, ContinuousMethod, 1, 1, "done");
+        return Row(ContinuousMethod, context, clips) with { EncodeSeconds = context.Evaluation.EncodeSeconds };
+    }
+
+    static List<ComparisonRow> RunMethod(Context context, QuantizerMethod method)
+    {
+        var options = context.Options;
+        var requests = options.TargetKbps
+            .Select(kbps => new QuantizerRequest((int)context.FitFrames.shape[1], kbps, context.FrameRate, options.Seed)
+            {
+                CodebookSize = options.CodebookSize,
+                KMeans = options.KMeans,
+            })
+            .ToList();
+        var deepest = requests.MaxBy(r => r.TargetKbps)!;
+        var first = method.Create(deepest);
+        var rows = new List<ComparisonRow>();
+        if (first is ITruncatableQuantizer truncatable)
+        {
+            var total = 1 + requests.Count;
+            var fitSeconds = Fit(context, method.Name, truncatable, deepest, 0, total);
+            SaveQuantizer(options, method.Name, truncatable);
+            foreach (var request in requests)
+            {
+                var quantizer = TruncateToBudget(truncatable, request.BitsPerFrameBudget);
+                rows.Add(Evaluate(context, method.Name, quantizer, request, fitSeconds, rows.Count + 2, total));
+            }
+            return rows;
+        }
+        var steps = 2 * requests.Count;
+        foreach (var request in requests)
+        {
+            var quantizer = request == deepest ? first : method.Create(request);
+            var fitSeconds = Fit(context, method.Name, quantizer, request, 2 * rows.Count, steps);
+            if (request == deepest) SaveQuantizer(options, method.Name, quantizer);
+            rows.Add(Evaluate(context, method.Name, quantizer, request, fitSeconds, 2 * rows.Count + 2, steps));
+        }
+        return rows;
+    }
+
+    /// <summary>The longest prefix of code streams whose bits fit the budget, and at least one stream.</summary>
+    static IQuantizer TruncateToBudget(ITruncatableQuantizer quantizer, double bitsBudget)
+    {
+        var sizes = quantizer.CodebookSizes;
+        var streams = 0;
+        var bits = 0.0;
+        // The tolerance keeps exact budgets (24 kbps = 32 × 10 bits at 75 Hz) from losing a stream to rounding.
+        while (streams < sizes.Count && bits + Math.Log2(sizes[streams]) <= bitsBudget + 1e-9)
+            bits += Math.Log2(sizes[streams++]);
+        streams = Math.Max(1, streams);
+        return streams == quantizer.Codebooks ? quantizer : quantizer.Truncate(streams);
+    }
+
+    static double Fit(Context context, string method, IQuantizer quantizer, QuantizerRequest request, int done, int total)
+    {
+        Report(context, method, done, total, $"fitting for {request.TargetKbps:G4} kbps on {context.FitFrames.shape[0]} frames");
+        var fitProgress = context.Progress is null
+            ? null
+            : new ImmediateProgress<FitProgress>(p => Report(context, method, done, total, $"fit {request.TargetKbps:G4} kbps, stage {p.Stage}/{p.Stages}: {p.Detail}"));
+        var clock = Stopwatch.StartNew();
+        quantizer.Fit(context.FitFrames, fitProgress);
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    static ComparisonRow Evaluate(Context context, string method, IQuantizer quantizer, QuantizerRequest request, double fitSeconds, int done, int total)
+    {
+        Report(context, method, done - 1, total, $"evaluating {quantizer.Kbps(context.FrameRate):G4} kbps on {context.Clips.Count} clips");
+        using var scope = NewDisposeScope();
+        var encodeSeconds = 0.0;
+        var decoded = new List<AudioClip>();
+        var codes = new List<Tensor>();
+        var quantized = new List<Tensor>();
+        for (var i = 0; i < context.Clips.Count; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var clipCodes = quantizer.Encode(context.Evaluation.Latents[i]);
+            encodeSeconds += clock.Elapsed.TotalSeconds;
+            var zq = quantizer.Decode(clipCodes);
+            codes.Add(clipCodes);
+            quantized.Add(zq);
+            decoded.Add(Decode(context, i, zq));
+        }
+        var clipMetrics = Score(context.Clips, decoded);
+        var allCodes = cat(codes, 2);
+        var latentError = LatentError.Compute(cat(context.Evaluation.Latents.ToList(), 2), cat(quantized, 2));
+        var (usage, perplexity, entropyKbps) = CodeStatistics(quantizer, allCodes, context.FrameRate);
+        if (context.Options.SaveCodes)
+            context.Codes.Add(new($"{method}@{request.TargetKbps:R}kbps", allCodes.squeeze(0).t().contiguous().DetachFromDisposeScope()));
+        Report(context, method, done, total, $"{quantizer.Kbps(context.FrameRate):G4} kbps: latent SNR {latentError.SnrDb:F2} dB");
+        return Row(method, context, clipMetrics) with
+        {
+            TargetKbps = request.TargetKbps,
+            Kbps = quantizer.Kbps(context.FrameRate),
+            Codebooks = quantizer.Codebooks,
+            LatentMse = latentError.Mse,
+            LatentSnrDb = latentError.SnrDb,
+            CodebookUsage = usage,
+            Perplexity = perplexity,
+            EntropyKbps = entropyKbps,
+            FitSeconds = fitSeconds,
+            EncodeSeconds = encodeSeconds,
+        };
+    }
+
+    // Histograms of larger codebooks would not fit in memory; their rows keep NaN.
+    const long MaxHistogramSize = 1 << 24;
+
+    /// <summary>Used fraction and perplexity averaged over the code streams, and the entropy rate, of codes [1, nq, T].</summary>
+    static (double Usage, double Perplexity, double EntropyKbps) CodeStatistics(IQuantizer quantizer, Tensor codes, double frameRate)
+    {
+        var sizes = quantizer.CodebookSizes;
+        if (sizes.Max() > MaxHistogramSize) return (double.NaN, double.NaN, double.NaN);
+        var streams = Enumerable.Range(0, sizes.Count).Select(q => CodebookUsage.Compute(codes.select(1, q), (int)sizes[q])).ToList();
+        var entropy = Bitrate.EntropyKbps(codes, (int)sizes.Max(), frameRate);
+        return (streams.Average(s => s.UsedFraction), streams.Average(s => s.Perplexity), entropy);
+    }
+
+    static AudioClip Decode(Context context, int clip, Tensor latents) =>
+        LatentCodec.Decode(context.Model, latents, context.Clips[clip].Length, context.Options.Chunking);
+
+    /// <summary>Per-clip metrics of each decoded clip against its reference, batching clips of equal length into one call.</summary>
+    static List<AudioMetricValues> Score(IReadOnlyList<AudioClip> references, IReadOnlyList<AudioClip> decoded)
+    {
+        var scores = new AudioMetricValues[references.Count];
+        foreach (var group in Enumerable.Range(0, references.Count).GroupBy(i => references[i].Length))
+        {
+            using var scope = NewDisposeScope();
+            var indices = group.ToList();
+            var length = group.Key;
+            var values = AudioMetrics.Compute(
+                AudioTensors.ToBatch([.. indices.Select(i => references[i])], length),
+                AudioTensors.ToBatch([.. indices.Select(i => decoded[i])], length),
+                references[0].SampleRate);
+            for (var k = 0; k < indices.Count; k++) scores[indices[k]] = values[k];
+        }
+        return [.. scores];
+    }
+
+    static ComparisonRow Row(string method, Context context, List<AudioMetricValues> clips)
+    {
+        var mean = AudioMetrics.Mean(clips);
+        return new ComparisonRow
+        {
+            Method = method,
+            Split = context.Options.Split,
+            Mel = mean.Mel,
+            Stft = mean.Stft,
+            SiSdr = mean.SiSdr,
+            Snr = mean.Snr,
+            TrainingSteps = context.TrainingSteps,
+            Clips = clips,
+        };
+    }
+
+    static void SaveQuantizer(ComparisonOptions options, string method, IQuantizer quantizer)
+    {
+        if (options.OutputFolder is { } folder)
+            quantizer.Save(Path.Combine(folder, "quantizers", method + QuantizerFile.Extension));
+    }
+
+    /// <summary>codes.safetensors: each row's codes as "METHOD@KBPSkbps" [ΣT, nq] int64, clips back to back as in "clip_frames".</summary>
+    static void SaveCodes(ComparisonOptions options, List<KeyValuePair<string, Tensor>> codes, EvaluationLatents evaluation, IReadOnlyList<string> ids, double frameRate)
+    {
+        using var clipFrames = tensor(evaluation.Latents.Select(z => z.shape[2]).ToArray());
+        var metadata = new Dictionary<string, string>
+        {
+            ["clip_ids"] = System.Text.Json.JsonSerializer.Serialize(ids),
+            ["frame_rate"] = frameRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["split"] = options.Split,
+        };
+        IO.SafetensorsFile.Save(Path.Combine(options.OutputFolder!, "codes.safetensors"), [.. codes, new("clip_frames", clipFrames)], metadata);
+    }
+
+    static IReadOnlyList<string> DefaultIds(int count) => [.. Enumerable.Range(0, count).Select(i => $"clip-{i:D3}")];
+
+    static void Report(Context context, string method, int done, int total, string detail) =>
+        context.Progress?.Report(new ComparisonProgress(method, done, total, detail));
+
+    /// <summary>Forwards on the caller's thread, so fit details arrive in order before the fit returns.</summary>
+    sealed class ImmediateProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

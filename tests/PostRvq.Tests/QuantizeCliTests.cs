@@ -1,0 +1,106 @@
+using PostRvq.Cli;
+using PostRvq.Evaluation;
+using PostRvq.Latents;
+using Spectre.Console;
+
+namespace PostRvq.Tests;
+
+/// <summary>`postrvq latents`, `quantize` and `bench quantize` in process; console redirection is global, so these run alone.</summary>
+[Collection(SerialCollection.Name)]
+public class QuantizeCliTests
+{
+    static readonly string ModelPath = RepositoryFiles.Path("data", "models", "tiny-cpu.model");
+    static readonly string SamplesPath = RepositoryFiles.Path("data", "samples");
+
+    static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var (oldOut, oldError, oldAnsi) = (Console.Out, Console.Error, AnsiConsole.Console);
+        Console.SetOut(output);
+        Console.SetError(error);
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No, ColorSystem = ColorSystemSupport.NoColors,
+        });
+        try
+        {
+            return (PostRvqCli.Run(args), output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldError);
+            AnsiConsole.Console = oldAnsi;
+        }
+    }
+
+    [Fact]
+    public void LatentsThenQuantize_WritesResultsAndQuantizers()
+    {
+        using var folder = new TempFolder();
+        var latents = folder.File("latents");
+        var (code, output, error) = Run("latents", "--model", ModelPath, "--data", SamplesPath, "--split", "train", "--max-clips", "1", "--out", latents);
+        Assert.True(code == 0, error);
+        Assert.Contains("225 frames × 64", output);
+        using (var set = LatentSetFile.Load(latents))
+        {
+            Assert.Equal("train", set.Split);
+            Assert.Equal(LatentDataset.ModelIdOf(ModelPath), set.ModelId);
+        }
+
+        // 32-entry codebooks at 75 Hz cost 0.375 kbps each: 3 kbps buys 8 of them, 10 kbps buys 26.
+        var results = folder.File("results");
+        (code, output, error) = Run("quantize", "--latents", latents, "--model", ModelPath, "--data", SamplesPath, "--methods", "rvq,srvq",
+            "--kbps", "3,10", "--kmeans-iterations", "2", "--codebook-size", "32", "--max-clips", "1", "--crop-seconds", "0.5", "--out", results);
+        Assert.True(code == 0, error);
+        Assert.Contains("quantizers on fixed latents", output);
+        var rows = ComparisonCsv.Read(Path.Combine(results, "results.csv"));
+        Assert.Equal(["continuous", "rvq", "rvq", "srvq", "srvq"], rows.Select(r => r.Method));
+        Assert.Equal([8, 26], rows.Where(r => r.Method == "rvq").Select(r => r.Codebooks));
+        Assert.All(rows.Skip(1), r => Assert.True(r.Kbps <= r.TargetKbps && r.Clips.Count == 1 && r.Split == "test"));
+        Assert.All(rows, r => Assert.Equal(1150, r.TrainingSteps));
+        Assert.True(File.Exists(Path.Combine(results, "quantizers", "rvq.quantizer")));
+        Assert.True(File.Exists(Path.Combine(results, "quantizers", "srvq.quantizer")));
+    }
+
+    [Fact]
+    public void QuantizeWithAMissingLatentsFolderSaysWhichPath()
+    {
+        using var folder = new TempFolder();
+        var (code, _, error) = Run("quantize", "--latents", folder.File("no-latents"), "--model", ModelPath, "--data", SamplesPath, "--out", folder.File("r"));
+        Assert.Equal(1, code);
+        Assert.Contains("no-latents", error);
+    }
+
+    [Fact]
+    public void QuantizeWithAnUnknownMethodListsTheAvailableOnes()
+    {
+        using var folder = new TempFolder();
+        var (code, _, error) = Run("quantize", "--latents", folder.Path, "--model", ModelPath, "--data", SamplesPath, "--methods", "rvq,magic", "--out", folder.File("r"));
+        Assert.Equal(1, code);
+        Assert.Contains("'magic'", error);
+        Assert.Contains("srvq", error);
+    }
+
+    [Fact]
+    public void LatentsWithAnUnknownSplitOrMissingModelFails()
+    {
+        using var folder = new TempFolder();
+        var (code, _, error) = Run("latents", "--model", ModelPath, "--data", SamplesPath, "--split", "training", "--out", folder.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("training", error);
+        (code, _, error) = Run("latents", "--model", folder.File("none.model"), "--data", SamplesPath, "--out", folder.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("none.model", error);
+    }
+
+    [Fact]
+    public void BenchQuantizeRunsOnASmallProblem()
+    {
+        var (code, output, error) = Run("bench", "quantize", "--n", "600", "--dim", "4", "--stages", "2", "--codes", "8", "--iterations", "3", "--repeats", "1");
+        Assert.True(code == 0, error);
+        Assert.Contains("RVQ encode", output);
+        Assert.Contains("100.000 %", output);
+    }
+}
