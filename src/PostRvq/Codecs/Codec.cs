@@ -1,3 +1,4 @@
+using PostRvq.Latents;
 using System.Security.Cryptography;
 using PostRvq.Audio;
 using PostRvq.Nn;
@@ -150,7 +151,7 @@ public sealed class Codec : IDisposable
         var bits = quantizer.CodebookSizes.Select(BitPacking.BitsFor).ToArray();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var latents = ChunkedInference.Encode(Model, atCodecRate, chunking ?? new ChunkingOptions());
+        var latents = LatentCodec.Encode(Model, atCodecRate, chunking);
         return new EncodedAudio
         {
             SampleRate = clip.SampleRate,
@@ -174,7 +175,7 @@ public sealed class Codec : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var latents = quantizer.Decode(codes.ToTensor());
-        var decoded = ChunkedInference.Decode(Model, latents, LengthAtCodecRate(codes), chunking ?? new ChunkingOptions());
+        var decoded = LatentCodec.Decode(Model, latents, LengthAtCodecRate(codes), chunking);
         var atOriginalRate = Resampler.Resample(decoded, codes.SampleRate);
         if (atOriginalRate.Length == length) return atOriginalRate;
         // Rounding in the two resamplings can leave the round trip a sample off the original length.
@@ -191,8 +192,8 @@ public sealed class Codec : IDisposable
         chunking ??= new ChunkingOptions();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var quantized = Quantizer.Quantize(ChunkedInference.Encode(Model, clip, chunking)).Quantized;
-        return ChunkedInference.Decode(Model, quantized, clip.Length, chunking);
+        var quantized = Quantizer.Quantize(LatentCodec.Encode(Model, clip, chunking)).Quantized;
+        return LatentCodec.Decode(Model, quantized, clip.Length, chunking);
     }
 
     public void Dispose() => Model.Dispose();
