@@ -55,6 +55,26 @@ type TableExport =
             text.Append(line (Seq.append [ escape key ] (Seq.map escape cells))).Append('\n') |> ignore
         text.ToString()
 
+    /// An HTML table (for notebooks): row keys in the first column, numbers right-aligned, text HTML-encoded.
+    static member ToHtml(frame: Frame<'R, 'C>,
+                         [<Optional; DefaultParameterValue(3)>] decimals: int,
+                         [<Optional; DefaultParameterValue("")>] rowHeader: string) : string =
+        let rows, headers = TableExport.Cells(frame, decimals, "–")
+        let encode (s: string) = nonNull (Net.WebUtility.HtmlEncode s)
+        let numeric = frame.ColumnKeys |> Seq.map (fun c -> TableExport.IsNumericColumn(frame, c)) |> Array.ofSeq
+        let cell (tag: string) (isNumber: bool) (text: string) =
+            let style = if isNumber then " style=\"text-align:right\"" else ""
+            $"<{tag}{style}>{encode text}</{tag}>"
+        let text = StringBuilder("<table class=\"postrvq-table\">\n<thead><tr>")
+        text.Append(cell "th" false rowHeader) |> ignore
+        headers |> Array.iteri (fun i h -> text.Append(cell "th" numeric[i] h) |> ignore)
+        text.Append("</tr></thead>\n<tbody>\n") |> ignore
+        for key, cells in rows do
+            text.Append("<tr>").Append(cell "th" false key) |> ignore
+            cells |> Array.iteri (fun i c -> text.Append(cell "td" numeric[i] c) |> ignore)
+            text.Append("</tr>\n") |> ignore
+        text.Append("</tbody>\n</table>").ToString()
+
     /// A LaTeX tabular with booktabs rules (\usepackage{booktabs}); special characters are escaped.
     static member ToLatex(frame: Frame<'R, 'C>,
                           [<Optional; DefaultParameterValue(3)>] decimals: int,
