@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Html;
 using Microsoft.DotNet.Interactive;
 using PostRvq.Training;
 
@@ -19,7 +18,8 @@ public sealed class LiveTrainingDisplay : IProgress<TrainStep>
     /// <param name="update">Receives the new HTML; in a notebook, <see cref="Show"/> passes DisplayedValue.Update.</param>
     public LiveTrainingDisplay(Action<string> update) => this.update = update;
 
-    public static TimeSpan MinimumInterval { get; set; } = TimeSpan.FromSeconds(0.5);
+    /// <summary>Some hosts (dotnet-repl) save every update as its own output, so updates are spaced out.</summary>
+    public static TimeSpan MinimumInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Every step reported so far, for plotting the training curve afterwards.</summary>
     public IReadOnlyList<TrainStep> Steps => steps;
@@ -30,8 +30,8 @@ public sealed class LiveTrainingDisplay : IProgress<TrainStep>
     {
         var context = KernelInvocationContext.Current
             ?? throw new InvalidOperationException("LiveTrainingDisplay.Show must be called from a notebook cell.");
-        var displayed = context.Display(new HtmlString(TrainingStatusHtml.Render([])), "text/html");
-        return new LiveTrainingDisplay(html => displayed.Update(new HtmlString(html)));
+        var displayed = context.Display(new HtmlFragment(TrainingStatusHtml.Render([])), "text/html");
+        return new LiveTrainingDisplay(html => displayed.Update(new HtmlFragment(html)));
     }
 
     public void Report(TrainStep value)

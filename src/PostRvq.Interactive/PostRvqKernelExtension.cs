@@ -1,5 +1,4 @@
 using Deedle;
-using Microsoft.AspNetCore.Html;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
 using Plotly.NET;
@@ -21,26 +20,28 @@ public sealed class PostRvqKernelExtension : IKernelExtension
     public Task OnLoadAsync(Kernel kernel)
     {
         RegisterFormatters();
-        KernelInvocationContext.Current?.Display(new HtmlString(LoadedHtml()), Html);
+        KernelInvocationContext.Current?.Display(new HtmlFragment(LoadedHtml()), Html);
         return Task.CompletedTask;
     }
 
     /// <summary>Registers the formatters and returns the HTML to display once: plotly.js, inlined, so that charts
     /// in the saved notebook render offline, and a line saying the extension is loaded.</summary>
-    public static IHtmlContent Load()
+    public static HtmlFragment Load()
     {
         RegisterFormatters();
-        return new HtmlString(LoadedHtml());
+        return new HtmlFragment(LoadedHtml());
     }
 
     public static void RegisterFormatters()
     {
+        SharedAssemblies.Install();
+        Formatter.Register<HtmlFragment>((fragment, writer) => writer.Write(fragment.Html), Html);
         Formatter.Register<AudioClip>((clip, writer) => writer.Write(AudioHtml.PlayerWithSpectrogram(clip)), Html);
         Formatter.Register<ClipGrid>((grid, writer) => writer.Write(ClipGridHtml.Render(grid)), Html);
         Formatter.Register<IEnumerable<ComparisonRow>>((rows, writer) => writer.Write(ComparisonTableHtml.Render(rows)), Html);
         Formatter.Register<GenericChart>((chart, writer) => writer.Write(Figures.ToHtmlFragment(chart)), Html);
         Formatter.Register(typeof(Frame<,>), (frame, writer) => writer.Write(FrameHtml(frame)), Html);
-        foreach (var type in new[] { typeof(AudioClip), typeof(ClipGrid), typeof(IEnumerable<ComparisonRow>), typeof(GenericChart), typeof(Frame<,>) })
+        foreach (var type in new[] { typeof(HtmlFragment), typeof(AudioClip), typeof(ClipGrid), typeof(IEnumerable<ComparisonRow>), typeof(GenericChart), typeof(Frame<,>) })
             Formatter.SetPreferredMimeTypesFor(type, Html);
     }
 
