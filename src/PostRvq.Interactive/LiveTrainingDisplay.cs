@@ -19,7 +19,7 @@ public sealed class LiveTrainingDisplay : IProgress<TrainStep>
     public LiveTrainingDisplay(Action<string> update) => this.update = update;
 
     /// <summary>Some hosts (dotnet-repl) save every update as its own output, so updates are spaced out.</summary>
-    public static TimeSpan MinimumInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan MinimumInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Every step reported so far, for plotting the training curve afterwards.</summary>
     public IReadOnlyList<TrainStep> Steps => steps;

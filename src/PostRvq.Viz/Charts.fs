@@ -72,7 +72,7 @@ type Charts =
 
     /// Lines of the chosen keys against the step (all numeric keys but "step" if none are given), optionally
     /// smoothed by a trailing moving average over `smoothing` rows.
-    static member private Curves(rows: IReadOnlyList<IReadOnlyDictionary<string, float>>, keys: string seq, smoothing: int, dash: bool) =
+    static member private Curves(rows: IReadOnlyList<IReadOnlyDictionary<string, float>>, keys: string seq, smoothing: int, prefix: string, dash: bool) =
         let wanted =
             let given = Array.ofSeq keys
             if given.Length > 0 then given
@@ -87,22 +87,21 @@ type Charts =
                       points |> Array.mapi (fun i (step, _) ->
                           let from = max 0 (i - window + 1)
                           step, (points[from..i] |> Array.averageBy snd))
-                  let chart = Chart.Line(x = Array.map fst smoothed, y = Array.map snd smoothed, Name = key)
+                  let chart = Chart.Line(x = Array.map fst smoothed, y = Array.map snd smoothed, Name = prefix + key)
                   yield if dash then chart |> Chart.withLineStyle (Dash = StyleParam.DrawingStyle.Dash) else chart ]
 
-    /// Training curves of a run's log.jsonl: the train rows' losses (solid) and, if any, validation metrics
-    /// (dashed, on their own axis on the right would mix units, so pass validation keys separately if needed).
+    /// Training curves of a run's log.jsonl: one solid line per key of the train rows (every loss if no keys are
+    /// given) and, with includeValidation, a dashed "valid KEY" line per key of the validation rows.
     static member TrainingCurves(logPath: string,
                                  [<Optional>] keys: string[] | null,
                                  [<Optional; DefaultParameterValue(1)>] smoothing: int,
                                  [<Optional; DefaultParameterValue(false)>] includeValidation: bool) =
         let train = TrainingLog.Read(logPath, "train")
-        let lines = Charts.Curves(train, Charts.Keys keys, smoothing, false)
+        let lines = Charts.Curves(train, Charts.Keys keys, smoothing, "", false)
         let validation =
             if includeValidation then
                 let valid = TrainingLog.Read(logPath, "valid")
-                Charts.Curves(valid, Charts.Keys keys, 1, true)
-                |> List.map (Chart.withTraceInfo (Name = "valid"))
+                Charts.Curves(valid, Charts.Keys keys, 1, "valid ", true)
             else []
         if List.isEmpty lines && List.isEmpty validation then
             invalidArg (nameof logPath) $"{logPath} has no training rows with the requested keys."
@@ -120,7 +119,7 @@ type Charts =
                        row["step"] <- float s.Step
                        yield row :> IReadOnlyDictionary<string, float> |]
         if rows.Count = 0 then invalidArg (nameof steps) "There are no training steps to plot."
-        Chart.combine (Charts.Curves(rows, Charts.Keys keys, smoothing, false))
+        Chart.combine (Charts.Curves(rows, Charts.Keys keys, smoothing, "", false))
         |> fun chart -> Charts.Axes(chart, "Step", "Loss")
 
     /// Rate–distortion points: per method and bitrate, the row's mean metric and the error bar from its per-clip
