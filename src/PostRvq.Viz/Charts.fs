@@ -45,9 +45,10 @@ type Charts =
                               [<Optional; DefaultParameterValue(80)>] mels: int) =
         Charts.Spectrogram(Spectrograms.LogMel(clip, mels), title)
 
-    /// The waveform against time. Long clips are drawn as their min/max envelope over at most maxPoints points.
+    /// The waveform against time as a line named `name` (combine several with Chart.combine to overlay them).
+    /// Long clips are drawn as their min/max envelope over at most maxPoints points.
     static member Waveform(clip: AudioClip,
-                           [<Optional; DefaultParameterValue("")>] title: string,
+                           [<Optional; DefaultParameterValue("waveform")>] name: string,
                            [<Optional; DefaultParameterValue(4000)>] maxPoints: int) =
         ArgumentNullException.ThrowIfNull clip
         let samples = clip.Samples
@@ -66,9 +67,18 @@ type Charts =
                        yield t, float (Array.min bucket)
                        yield t + float (stop - start) / rate / 2.0, float (Array.max bucket) |]
                 |> Array.unzip
-        Chart.Line(x = times, y = values, Name = (if title = "" then "waveform" else title))
+        Chart.Line(x = times, y = values, Name = name)
         |> fun chart -> Charts.Axes(chart, "Time (s)", "Amplitude")
-        |> Chart.withTitle title
+
+    /// Several waveforms on one set of axes, one line per clip, named in order (e.g. original and reconstruction).
+    static member Waveforms(clips: IEnumerable<AudioClip>, names: IEnumerable<string>,
+                            [<Optional; DefaultParameterValue(4000)>] maxPoints: int) =
+        let all = Array.ofSeq clips
+        let labels = Array.ofSeq names
+        if all.Length = 0 || all.Length <> labels.Length then
+            invalidArg (nameof names) $"Give one name per clip ({all.Length} clips, {labels.Length} names)."
+        Array.map2 (fun clip name -> Charts.Waveform(clip, name, maxPoints)) all labels
+        |> Chart.combine
 
     /// Lines of the chosen keys against the step (all numeric keys but "step" if none are given), optionally
     /// smoothed by a trailing moving average over `smoothing` rows.

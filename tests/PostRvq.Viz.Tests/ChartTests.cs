@@ -50,10 +50,19 @@ public class ChartTests
     public void Long_waveforms_are_drawn_as_an_envelope_of_at_most_max_points()
     {
         var clip = TestData.Sine(200, seconds: 2);
-        var trace = Traces(Charts.Waveform(clip, maxPoints: 1000))[0];
+        var trace = Traces(Charts.Waveform(clip, "original", maxPoints: 1000))[0];
+        Assert.Equal("original", trace.GetProperty("name").GetString());
         Assert.InRange(trace.GetProperty("x").GetArrayLength(), 900, 1000);
         Assert.Equal(0.5, trace.GetProperty("y").EnumerateArray().Max(y => y.GetDouble()), 3);
         Assert.Equal(1200, Traces(Charts.Waveform(TestData.Sine(200, seconds: 0.05)))[0].GetProperty("x").GetArrayLength());
+    }
+
+    [Fact]
+    public void Waveforms_overlay_one_named_line_per_clip()
+    {
+        var traces = Traces(Charts.Waveforms([TestData.Sine(200, 0.01), TestData.Sine(300, 0.01)], ["original", "decoded"]));
+        Assert.Equal(["original", "decoded"], traces.EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        Assert.Throws<ArgumentException>(() => Charts.Waveforms([TestData.Sine(200, 0.01)], ["a", "b"]));
     }
 
     [Fact]
