@@ -4,7 +4,6 @@ open System
 open System.Collections.Generic
 open System.Runtime.InteropServices
 open Plotly.NET
-open Plotly.NET.LayoutObjects
 open PostRvq.Audio
 open PostRvq.Evaluation
 open PostRvq.Metrics
