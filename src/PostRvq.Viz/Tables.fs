@@ -1,0 +1,62 @@
+namespace PostRvq.Viz
+
+open System
+open System.Collections.Generic
+open Deedle
+open PostRvq.Evaluation
+
+/// The scalar columns of a ComparisonRow, flat, so that Frame.ofRecords gives one column per field.
+type ComparisonTableRow =
+    { Method: string
+      Split: string
+      TargetKbps: float
+      Kbps: float
+      Codebooks: int
+      Mel: float
+      Stft: float
+      SiSdr: float
+      Snr: float
+      LatentSnrDb: float
+      CodebookUsage: float
+      Perplexity: float
+      EntropyKbps: float
+      Clips: int }
+
+/// Deedle frames of comparison rows: the flat table, and method × bitrate pivots of one metric.
+[<AbstractClass; Sealed>]
+type ComparisonTables =
+    /// The bitrate a row is tabulated under: what was asked for, or the exact rate when nothing was.
+    static member BitrateOf(row: ComparisonRow) =
+        if Double.IsNaN row.TargetKbps then row.Kbps else row.TargetKbps
+
+    /// One frame row per comparison row (keys 0, 1, ...), one column per scalar field.
+    static member ToFrame(rows: IEnumerable<ComparisonRow>) : Frame<int, string> =
+        rows
+        |> Seq.map (fun r ->
+            { Method = r.Method; Split = r.Split; TargetKbps = r.TargetKbps; Kbps = r.Kbps; Codebooks = r.Codebooks
+              Mel = r.Mel; Stft = r.Stft; SiSdr = r.SiSdr; Snr = r.Snr; LatentSnrDb = r.LatentSnrDb
+              CodebookUsage = r.CodebookUsage; Perplexity = r.Perplexity; EntropyKbps = r.EntropyKbps; Clips = r.Clips.Count })
+        |> Frame.ofRecords
+
+    /// A pivot: one frame row per distinct rowKey (in order of first appearance), one column per distinct
+    /// columnKey (ascending), holding the mean of value over the rows that share both keys; missing where none do.
+    static member PivotBy(rows: IEnumerable<ComparisonRow>,
+                          rowKey: Func<ComparisonRow, string>,
+                          columnKey: Func<ComparisonRow, float>,
+                          value: Func<ComparisonRow, float>) : Frame<string, float> =
+        let all = Array.ofSeq rows
+        let columns = all |> Array.map columnKey.Invoke |> Array.distinct |> Array.sort
+        all
+        |> Array.map rowKey.Invoke
+        |> Array.distinct
+        |> Array.map (fun key ->
+            let cells =
+                columns |> Array.map (fun column ->
+                    let values = all |> Array.filter (fun r -> rowKey.Invoke r = key && columnKey.Invoke r = column) |> Array.map value.Invoke
+                    column, (if values.Length = 0 then OptionalValue.Missing else OptionalValue(Array.average values)))
+            key, Series.ofOptionalObservations (cells |> Array.map (fun (c, v) -> c, OptionalValue.asOption v)))
+        |> Frame.ofRows
+
+    /// Method × bitrate table of one metric (mean over rows of the same method and bitrate, e.g. several splits).
+    static member Pivot(rows: IEnumerable<ComparisonRow>, metric: AudioMetric) : Frame<string, float> =
+        ComparisonTables.PivotBy(rows, (fun r -> r.Method), (fun r -> ComparisonTables.BitrateOf r), (fun r -> AudioMetrics.ofRow metric r))
