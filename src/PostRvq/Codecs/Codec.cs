@@ -199,6 +199,9 @@ public sealed class Codec : IDisposable
     public void Dispose() => Model.Dispose();
 
     /// <summary>The model's weights as <c>Module.save</c> writes them.</summary>
+    /// <summary>The id of a model: <see cref="IdOf"/> of its weights as <c>Module.save</c> writes them.</summary>
+    public static string ModelIdOf(Autoencoder model) => IdOf(WeightBytes(model));
+
     internal static byte[] WeightBytes(Autoencoder model)
     {
         using var buffer = new MemoryStream();

@@ -1,9 +1,7 @@
-using System.Security.Cryptography;
 using PostRvq.Audio;
 using PostRvq.Codecs;
 using PostRvq.Data;
 using PostRvq.Nn;
-using PostRvq.Training;
 using static TorchSharp.torch;
 
 namespace PostRvq.Latents;
@@ -45,21 +43,19 @@ public static class LatentDataset
         var (model, _) = ModelFile.Load(modelPath);
         using (model)
         {
-            options = (options ?? new()) with { Split = split, ModelId = ModelIdOf(modelPath), Source = corpus.Description };
+            options = (options ?? new()) with { Split = split, ModelId = Codec.ModelIdOf(model), Source = corpus.Description };
             return Encode(model, corpus, options, progress);
         }
     }
 
     /// <summary>
-    /// The first 16 hex digits of the SHA-256 of a model file (or of the checkpoint in a run folder), so a latent
-    /// set can be matched to the model that made it.
+    /// The id of the model in a model file, checkpoint or run folder: the same weight hash as <see cref="Codec.ModelId"/>,
+    /// so latents, quantizers and codes files made with one model all name it alike.
     /// </summary>
     public static string ModelIdOf(string modelPath)
     {
-        var file = Directory.Exists(modelPath) ? Path.Combine(modelPath, Checkpoint.FileName) : modelPath;
-        if (!File.Exists(file)) throw new FileNotFoundException($"{modelPath}: no such model file", file);
-        using var stream = File.OpenRead(file);
-        return Convert.ToHexStringLower(SHA256.HashData(stream))[..16];
+        var (model, _) = ModelFile.Load(modelPath);
+        using (model) return Codec.ModelIdOf(model);
     }
 
     static LatentSet EncodeEach(Autoencoder model, int count, Func<int, (string Id, AudioClip Clip)> load, LatentEncodingOptions options,
