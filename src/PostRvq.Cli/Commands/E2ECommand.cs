@@ -21,7 +21,8 @@ static class E2ECommand
         var steps = new Option<int?>("--steps") { Description = "Override training.steps" };
         var evaluate = new Option<bool>("--evaluate") { Description = "Score the codec at full depth on the test split when done" };
         var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all cores)" };
-        var command = new Command("e2e", "Train the end-to-end RVQ baseline with the continuous model's architecture") { config, data, output, steps, evaluate, threads };
+        var minutes = new Option<double?>("--max-minutes") { Description = "Stop after this much training time and finish the run at the step reached" };
+        var command = new Command("e2e", "Train the end-to-end RVQ baseline with the continuous model's architecture") { config, data, output, steps, evaluate, threads, minutes };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var experiment = ExperimentConfig.Load(parse.GetValue(config)!);
@@ -34,7 +35,8 @@ static class E2ECommand
             AnsiConsole.MarkupLine($"In-loop RVQ: {experiment.E2E.Codebooks} x {experiment.E2E.CodebookSize} ({trainer.FullKbps:G4} kbps at full depth), "
                 + $"quantizer dropout {experiment.E2E.QuantizerDropout}, {(experiment.E2E.Factorized ? $"factorized {experiment.E2E.CodeDim}-d codes" : "plain codes")}, "
                 + (experiment.E2E.Ema ? "EMA codebooks" : "codebook loss"));
-            if (TrainCommand.RunWithProgress(trainer) is null) return 0;
+            var budget = parse.GetValue(minutes) is { } m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
+            if (TrainCommand.RunWithProgress(trainer, budget) is null) return 0;
             AudioMetricValues? metrics = null;
             if (parse.GetValue(evaluate))
             {

@@ -31,8 +31,9 @@ static class FinetuneCommand
         var fit = new Option<bool>("--fit-quantizer") { Description = "If --quantizer does not exist, fit a standardized RVQ (32 x 1024) on the train split's latents and save it there" };
         var evaluate = new Option<bool>("--evaluate") { Description = "Score the codec before and after finetuning on the test split" };
         var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all cores)" };
+        var minutes = new Option<double?>("--max-minutes") { Description = "Stop after this much training time and finish the run at the step reached" };
         var command = new Command("finetune", "Finetune the decoder on quantized latents (step 3 of the paper)")
-            { model, quantizer, data, output, config, kbps, kbpsSet, steps, fit, evaluate, threads };
+            { model, quantizer, data, output, config, kbps, kbpsSet, steps, fit, evaluate, threads, minutes };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             CliErrors.RequireExists(parse.GetValue(model)!, "--model");
@@ -54,7 +55,10 @@ static class FinetuneCommand
             using var trainer = new FinetuneTrainer(experiment, source, fitted, train, valid, runFolder);
             AnsiConsole.MarkupLine($"Discriminators: {Markup.Escape(trainer.DiscriminatorSource)}. Bitrates: "
                 + string.Join(", ", trainer.Bitrates.Select(b => $"{b.Kbps} kbps ({b.Quantizer.Codebooks} codebooks)")));
-            if (TrainCommand.RunWithProgress(trainer) is null) return 0;
+            if (!File.Exists(trainer.CheckpointPath) && trainer.Validate() is var v)
+                AnsiConsole.MarkupLine($"Before finetuning, at {finetune.Kbps} kbps: validation mel {v.Mel:F3}, STFT {v.Stft:F3}, SI-SDR {v.SiSdr:F2} dB, SNR {v.Snr:F2} dB");
+            var budget = parse.GetValue(minutes) is { } m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
+            if (TrainCommand.RunWithProgress(trainer, budget) is null) return 0;
             AudioMetricValues? metrics = null;
             if (parse.GetValue(evaluate))
             {

@@ -53,18 +53,23 @@ static class TrainCommand
 
     /// <summary>
     /// Resumes <paramref name="trainer"/> if its run folder has a checkpoint, writes config.json, and trains with a
-    /// progress display; Ctrl+C saves a checkpoint and stops. Returns the result, or null when stopped early.
+    /// progress display; Ctrl+C saves a checkpoint and stops. When <paramref name="budget"/> runs out, the run is
+    /// checkpointed, validated and treated as finished at the step it reached. Returns the result, or null when
+    /// stopped by the user.
     /// </summary>
-    internal static TrainResult? RunWithProgress(AdversarialTrainer trainer)
+    internal static TrainResult? RunWithProgress(AdversarialTrainer trainer, TimeSpan? budget = null)
     {
         var config = trainer.Config;
         if (trainer.Resume()) AnsiConsole.MarkupLine($"Resuming from step {trainer.Step} of {config.Training.Steps}.");
         IO.AtomicFile.WriteAllText(Path.Combine(trainer.RunFolder, "config.json"), config.ToJson());
 
         using var cancellation = new CancellationTokenSource();
+        if (budget is { } limit) cancellation.CancelAfter(limit);
+        var userStopped = false;
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
             e.Cancel = true;
+            userStopped = true;
             cancellation.Cancel();
             Console.Error.WriteLine("Stopping after this step; the checkpoint will be saved.");
         };
@@ -72,6 +77,11 @@ static class TrainCommand
         try
         {
             var result = TrainingProgress.Show(config.Training.Steps, trainer.Step, progress => trainer.Run(progress, cancellation.Token));
+            if (!result.Completed && !userStopped && budget is not null)
+            {
+                AnsiConsole.MarkupLine($"The time budget ran out at step {result.Step} of {config.Training.Steps}; finishing the run there.");
+                result = result with { Completed = true, LastValidation = trainer.Validate() };
+            }
             AnsiConsole.MarkupLine(result.Completed
                 ? $"[green]Done[/]: {result.Step} steps in {result.WallTime:hh\\:mm\\:ss}. Checkpoint: {Markup.Escape(trainer.CheckpointPath)}"
                 : $"Stopped at step {result.Step}; rerun the same command to resume.");
