@@ -21,8 +21,9 @@ static class E2ECommand
         var steps = new Option<int?>("--steps") { Description = "Override training.steps" };
         var evaluate = new Option<bool>("--evaluate") { Description = "Score the codec at full depth on the test split when done" };
         var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all cores)" };
+        var modelOut = new Option<string?>("--model-out") { Description = "Where to write the .model (its .quantizer goes next to it); default OUT/e2e.model" };
         var minutes = new Option<double?>("--max-minutes") { Description = "Stop after this much training time and finish the run at the step reached" };
-        var command = new Command("e2e", "Train the end-to-end RVQ baseline with the continuous model's architecture") { config, data, output, steps, evaluate, threads, minutes };
+        var command = new Command("e2e", "Train the end-to-end RVQ baseline with the continuous model's architecture") { config, data, output, steps, evaluate, threads, minutes, modelOut };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var experiment = ExperimentConfig.Load(parse.GetValue(config)!);
@@ -44,7 +45,7 @@ static class E2ECommand
                 MetricsTable.Print($"E2E, {trainer.FullKbps:G4} kbps, test split", rows);
                 metrics = AudioMetrics.Mean(rows.Select(r => r.Values));
             }
-            var modelPath = Path.Combine(runFolder, "e2e" + ModelFile.Extension);
+            var modelPath = parse.GetValue(modelOut) ?? Path.Combine(runFolder, "e2e" + ModelFile.Extension);
             var info = trainer.SaveModel(modelPath, parse.GetValue(data)!, metrics);
             AnsiConsole.MarkupLine($"Wrote {Markup.Escape(modelPath)} and {Markup.Escape(info.Quantizer!)}.");
             return 0;

@@ -31,9 +31,10 @@ static class FinetuneCommand
         var fit = new Option<bool>("--fit-quantizer") { Description = "If --quantizer does not exist, fit a standardized RVQ (32 x 1024) on the train split's latents and save it there" };
         var evaluate = new Option<bool>("--evaluate") { Description = "Score the codec before and after finetuning on the test split" };
         var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all cores)" };
+        var modelOut = new Option<string?>("--model-out") { Description = "Where to write the .model (its .quantizer goes next to it); default OUT/finetuned.model" };
         var minutes = new Option<double?>("--max-minutes") { Description = "Stop after this much training time and finish the run at the step reached" };
         var command = new Command("finetune", "Finetune the decoder on quantized latents (step 3 of the paper)")
-            { model, quantizer, data, output, config, kbps, kbpsSet, steps, fit, evaluate, threads, minutes };
+            { model, quantizer, data, output, config, kbps, kbpsSet, steps, fit, evaluate, threads, minutes, modelOut };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             CliErrors.RequireExists(parse.GetValue(model)!, "--model");
@@ -69,7 +70,7 @@ static class FinetuneCommand
                 MetricsTable.Print($"after {trainer.Step} finetuning steps, {finetune.Kbps} kbps, test split", after);
                 metrics = AudioMetrics.Mean(after.Select(r => r.Values));
             }
-            var modelPath = Path.Combine(runFolder, "finetuned" + ModelFile.Extension);
+            var modelPath = parse.GetValue(modelOut) ?? Path.Combine(runFolder, "finetuned" + ModelFile.Extension);
             var info = trainer.SaveModel(modelPath, parse.GetValue(data)!, metrics);
             AnsiConsole.MarkupLine($"Wrote {Markup.Escape(modelPath)} and {Markup.Escape(info.Quantizer!)} ({info.Steps} steps in all, {info.FinetuneSteps} finetuning).");
             return 0;
