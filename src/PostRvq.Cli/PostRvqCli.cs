@@ -10,6 +10,8 @@ public static class PostRvqCli
     {
         var root = new RootCommand("postrvq: post-training quantization of neural audio codecs");
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(FinetuneCommand.Create());
+        root.Subcommands.Add(E2ECommand.Create());
         root.Subcommands.Add(ReconstructCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());

@@ -13,6 +13,14 @@ public sealed record ModelInfo
     public long Steps { get; init; }
     public string TrainedOn { get; init; } = "";
     public Metrics.AudioMetricValues? TestMetrics { get; init; }
+    /// <summary>"continuous" (step 1), "finetuned" (decoder finetuned on quantized latents) or "e2e" (trained with an in-loop RVQ).</summary>
+    public string Kind { get; init; } = "continuous";
+    /// <summary>Bitrates the decoder was trained for (finetuned: the finetuning bitrates; e2e: the full depth).</summary>
+    public double[]? Kbps { get; init; }
+    /// <summary>File name of the quantizer the decoder goes with, saved next to the model.</summary>
+    public string? Quantizer { get; init; }
+    /// <summary>Of <see cref="Steps"/>, how many finetuned the decoder (the rest trained the continuous model).</summary>
+    public long FinetuneSteps { get; init; }
 }
 
 /// <summary>

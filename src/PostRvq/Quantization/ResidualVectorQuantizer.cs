@@ -31,6 +31,18 @@ public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuanti
         stageNorms = stageCodebooks.Select(c => c.square().sum(1).DetachFromDisposeScope()).ToList();
     }
 
+    /// <summary>A fitted RVQ with the given stage codebooks, each [CodebookSize, D] (copied), such as those an in-loop RVQ learnt.</summary>
+    public static ResidualVectorQuantizer FromCodebooks(int dimension, IReadOnlyList<Tensor> codebooks)
+    {
+        if (codebooks.Count == 0) throw new ArgumentException("At least one codebook is needed.", nameof(codebooks));
+        var size = codebooks[0].shape[0];
+        foreach (var codebook in codebooks)
+            if (codebook.dim() != 2 || codebook.shape[0] != size || codebook.shape[1] != dimension)
+                throw new ArgumentException($"Every codebook must be [{size}, {dimension}], got [{string.Join(", ", codebook.shape)}].", nameof(codebooks));
+        var options = new RvqOptions { Codebooks = codebooks.Count, CodebookSize = checked((int)size) };
+        return new ResidualVectorQuantizer(dimension, options, codebooks.Select(c => c.detach().to_type(ScalarType.Float32).cpu().clone().DetachFromDisposeScope()));
+    }
+
     public RvqOptions Options { get; }
     public override string Name => Options.BeamWidth > 1 ? BeamKind : Kind;
     public override int Codebooks => Options.Codebooks;

@@ -8,13 +8,18 @@ using static TorchSharp.torch;
 
 namespace PostRvq.Training;
 
-/// <summary>What a checkpoint says about its run, besides the weights.</summary>
-public sealed record CheckpointInfo(ExperimentConfig Config, long Step, ulong[] CropRngState, DateTime SavedUtc);
+/// <summary>
+/// What a checkpoint says about its run, besides the weights. <paramref name="Run"/> holds trainer-specific facts
+/// (such as the SHA-256 of a finetuning run's quantizer) that resume checks before loading anything.
+/// </summary>
+public sealed record CheckpointInfo(ExperimentConfig Config, long Step, ulong[] CropRngState, DateTime SavedUtc,
+    IReadOnlyDictionary<string, string>? Run = null);
 
 /// <summary>
 /// One file with everything a run needs to continue as if never stopped: the autoencoder, the discriminators,
 /// both AdamW states, the step, the crop RNG and torch RNG states, and the config. Written atomically with a
-/// trailing SHA-256 (<see cref="ChecksummedFile"/>).
+/// trailing SHA-256 (<see cref="ChecksummedFile"/>). A trainer may append its own state (an in-loop quantizer, the
+/// quantizer file of a finetuning run) after the RNG state; readers that do not ask for it never read it.
 /// </summary>
 public static class Checkpoint
 {
@@ -23,7 +28,7 @@ public static class Checkpoint
     const int FormatVersion = 1;
 
     public static void Save(string path, CheckpointInfo info, Autoencoder model, Discriminator discriminator,
-        OptimizerHelper generatorOptimizer, OptimizerHelper discriminatorOptimizer)
+        OptimizerHelper generatorOptimizer, OptimizerHelper discriminatorOptimizer, Action<BinaryWriter>? writeExtra = null)
     {
         ChecksummedFile.Write(path, Magic, FormatVersion, writer =>
         {
@@ -36,6 +41,7 @@ public static class Checkpoint
             var rngBytes = rng.data<byte>().ToArray();
             writer.Write(rngBytes.Length);
             writer.Write(rngBytes);
+            writeExtra?.Invoke(writer);
         });
     }
 
@@ -72,7 +78,7 @@ public static class Checkpoint
 
     /// <summary>Restores weights, optimiser states and the torch RNG in place, and returns the run description.</summary>
     public static CheckpointInfo Load(string path, Autoencoder model, Discriminator discriminator,
-        OptimizerHelper generatorOptimizer, OptimizerHelper discriminatorOptimizer)
+        OptimizerHelper generatorOptimizer, OptimizerHelper discriminatorOptimizer, Action<BinaryReader>? readExtra = null)
     {
         var (_, payload) = ChecksummedFile.Open(path, Magic, FormatVersion, "checkpoint");
         using (payload)
@@ -92,6 +98,43 @@ public static class Checkpoint
             var rngBytes = payload.ReadBytes(payload.ReadInt32());
             using var rng = tensor(rngBytes, dtype: ScalarType.Byte);
             torch.random.set_rng_state(rng);
+            try
+            {
+                readExtra?.Invoke(payload);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or EndOfStreamException)
+            {
+                throw new InvalidDataException($"{path}: the checkpoint's trainer state does not fit this run: {e.Message}", e);
+            }
+            return info;
+        }
+    }
+
+    /// <summary>
+    /// Restores only the discriminators and their AdamW state from a checkpoint, so a later stage (decoder
+    /// finetuning) continues the adversarial game where step 1 left it. Weights and RNG state are not touched.
+    /// </summary>
+    /// <returns>The run description of the checkpoint.</returns>
+    public static CheckpointInfo LoadDiscriminator(string path, Discriminator discriminator, OptimizerHelper discriminatorOptimizer)
+    {
+        var (_, payload) = ChecksummedFile.Open(path, Magic, FormatVersion, "checkpoint");
+        using (payload)
+        {
+            var info = ReadInfo(payload, path);
+            try
+            {
+                // The autoencoder and its optimiser state come first; they are read into throwaway copies to reach the discriminators.
+                using var skippedModel = Autoencoder.Create(info.Config.Model);
+                using var skippedOptimizer = optim.AdamW(skippedModel.parameters());
+                skippedModel.load(payload, strict: true);
+                discriminator.load(payload, strict: true);
+                skippedOptimizer.load_state_dict(payload);
+                discriminatorOptimizer.load_state_dict(payload);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or EndOfStreamException)
+            {
+                throw new InvalidDataException($"{path}: the checkpoint's discriminators do not fit this run: {e.Message}", e);
+            }
             return info;
         }
     }

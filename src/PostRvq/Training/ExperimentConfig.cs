@@ -7,8 +7,8 @@ using PostRvq.Nn;
 namespace PostRvq.Training;
 
 /// <summary>
-/// Everything that defines a continuous-training run: the autoencoder, its discriminators, the loss weights and
-/// the optimisation. Presets live in <c>configs/NAME.json</c> and are embedded in the library, so
+/// Everything that defines a training run: the autoencoder, its discriminators, the loss weights, the
+/// optimisation, and the finetuning and end-to-end sections of the later stages. Presets live in <c>configs/NAME.json</c> and are embedded in the library, so
 /// <c>Load("tiny-cpu")</c> works from any folder; any other argument is read as a JSON file path.
 /// </summary>
 public sealed record ExperimentConfig
@@ -18,6 +18,11 @@ public sealed record ExperimentConfig
     public DiscriminatorOptions Discriminator { get; init; } = new();
     public LossWeights Loss { get; init; } = new();
     public TrainingOptions Training { get; init; } = new();
+    /// <summary>Step 3: decoder finetuning on quantized latents.</summary>
+    public FinetuneOptions Finetune { get; init; } = new();
+    /// <summary>The end-to-end RVQ baseline's in-loop quantizer; it trains with the <see cref="Training"/> budget.</summary>
+    [JsonPropertyName("e2e")]
+    public E2EQuantizerOptions E2E { get; init; } = new();
 
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -81,6 +86,8 @@ public sealed record ExperimentConfig
         Section("discriminator", Discriminator.Validate);
         Loss.Validate();
         Training.Validate();
+        Finetune.Validate();
+        E2E.Validate();
     }
 
     static void Section(string name, Action validate)

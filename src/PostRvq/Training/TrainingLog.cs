@@ -4,7 +4,8 @@ namespace PostRvq.Training;
 
 /// <summary>
 /// The run's <c>log.jsonl</c>: one JSON object per training step (<c>"kind":"train"</c>) and per validation
-/// (<c>"kind":"valid"</c>). On resume, rows past the checkpoint's step are dropped, so the log reads as one run.
+/// (<c>"kind":"valid"</c>), and notes
+/// (<c>"kind":"note"</c>). On resume, rows past the checkpoint's step are dropped, so the log reads as one run.
 /// </summary>
 public sealed class TrainingLog
 {
@@ -27,6 +28,13 @@ public sealed class TrainingLog
     {
         var row = new Dictionary<string, object> { ["kind"] = kind, ["step"] = step };
         foreach (var (key, value) in values) row[key] = Math.Round(value, 6);
+        File.AppendAllText(path, JsonSerializer.Serialize(row) + '\n');
+    }
+
+    /// <summary>Appends a <c>"kind":"note"</c> row with free text, such as where a run's discriminators came from.</summary>
+    public void Note(long step, string text)
+    {
+        var row = new Dictionary<string, object> { ["kind"] = "note", ["step"] = step, ["text"] = text };
         File.AppendAllText(path, JsonSerializer.Serialize(row) + '\n');
     }
 

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using PostRvq.Codecs;
+using PostRvq.Data;
+using PostRvq.Metrics;
+using PostRvq.Training;
+using Spectre.Console;
+
+namespace PostRvq.Cli.Commands;
+
+/// <summary>
+/// <c>postrvq e2e</c>: trains the end-to-end RVQ baseline (same encoder and decoder, RVQ in the loop); writes
+/// <c>OUT/e2e.model</c> and <c>OUT/e2e.quantizer</c> when done, and resumes like <c>postrvq train</c>.
+/// </summary>
+static class E2ECommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string>("--config") { Description = "Preset name (tiny-cpu, paper-44k, ...) or a config JSON file", Required = true };
+        var data = new Option<string>("--data") { Description = "Corpus folder, manifest.jsonl, or a plain folder of audio", Required = true };
+        var output = new Option<string>("--out") { Description = "Run folder (runs/NAME); resumes if it has a checkpoint", Required = true };
+        var steps = new Option<int?>("--steps") { Description = "Override training.steps" };
+        var evaluate = new Option<bool>("--evaluate") { Description = "Score the codec at full depth on the test split when done" };
+        var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all cores)" };
+        var modelOut = new Option<string?>("--model-out") { Description = "Where to write the .model (its .quantizer goes next to it); default OUT/e2e.model" };
+        var minutes = new Option<double?>("--max-minutes") { Description = "Stop after this much training time and finish the run at the step reached" };
+        var command = new Command("e2e", "Train the end-to-end RVQ baseline with the continuous model's architecture") { config, data, output, steps, evaluate, threads, minutes, modelOut };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            var experiment = ExperimentConfig.Load(parse.GetValue(config)!);
+            if (parse.GetValue(steps) is { } s) experiment = experiment with { Training = experiment.Training with { Steps = s } };
+            experiment.Validate();
+            if (parse.GetValue(threads) is { } n) TorchSharp.torch.set_num_threads(n);
+            var runFolder = parse.GetValue(output)!;
+            var (train, valid) = TrainCommand.LoadSplits(experiment.Name + " E2E", parse.GetValue(data)!, experiment.Model.SampleRate, runFolder);
+            using var trainer = new E2ETrainer(experiment, train, valid, runFolder);
+            AnsiConsole.MarkupLine($"In-loop RVQ: {experiment.E2E.Codebooks} x {experiment.E2E.CodebookSize} ({trainer.FullKbps:G4} kbps at full depth), "
+                + $"quantizer dropout {experiment.E2E.QuantizerDropout}, {(experiment.E2E.Factorized ? $"factorized {experiment.E2E.CodeDim}-d codes" : "plain codes")}, "
+                + (experiment.E2E.Ema ? "EMA codebooks" : "codebook loss"));
+            var budget = parse.GetValue(minutes) is { } m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
+            if (TrainCommand.RunWithProgress(trainer, budget) is null) return 0;
+            AudioMetricValues? metrics = null;
+            if (parse.GetValue(evaluate))
+            {
+                var rows = FinetuneCommand.Evaluate(trainer.Model, trainer.ExportQuantizer(), Corpus.Load(parse.GetValue(data)!).Split("test"));
+                MetricsTable.Print($"E2E, {trainer.FullKbps:G4} kbps, test split", rows);
+                metrics = AudioMetrics.Mean(rows.Select(r => r.Values));
+            }
+            var modelPath = parse.GetValue(modelOut) ?? Path.Combine(runFolder, "e2e" + ModelFile.Extension);
+            var info = trainer.SaveModel(modelPath, parse.GetValue(data)!, metrics);
+            AnsiConsole.MarkupLine($"Wrote {Markup.Escape(modelPath)} and {Markup.Escape(info.Quantizer!)}.");
+            return 0;
+        }));
+        return command;
+    }
+}
