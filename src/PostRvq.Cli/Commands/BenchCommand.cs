@@ -121,10 +121,17 @@ static class BenchCommand
             var (times, fitTimes, iters) = (parse.GetValue(repeats), parse.GetValue(fitRepeats), parse.GetValue(iterations));
             if (count < k || d < 1 || nq < 1 || times < 1 || fitTimes < 1 || iters < 1)
                 throw new ArgumentException("--n must be at least --codes, and every other option positive");
+            AnsiConsole.MarkupLine($"{count:N0} anisotropic vectors × {d} dims, {get_num_threads()} threads; medians of {times} repeat(s), fits of {fitTimes}");
             using var data = AnisotropicData(count, d, seed: 0);
             using var codebook = data.narrow(0, 0, k).clone();
             var flops = 2.0 * count * k * d;
             var table = new Table().Border(TableBorder.Rounded).AddColumns("measure", "PostRvq (median)", "naive reference", "reference / PostRvq");
+            // Each figure is printed as soon as it is measured: a full-size run takes many minutes.
+            void Row(string measure, string ours, string reference = "", string ratio = "")
+            {
+                table.AddRow(Markup.Escape(measure), Markup.Escape(ours), Markup.Escape(reference), ratio);
+                Console.WriteLine(string.Join(" | ", new[] { measure, ours, reference, ratio }.Where(f => f.Length > 0)));
+            }
 
             var sgemm = Median(times, () => ChunkedMatrixProduct(data, codebook));
             var search = Median(times, () =>
@@ -138,10 +145,10 @@ static class BenchCommand
             {
                 var ours = NearestCode.Search(data, codebook).Indices;
                 var theirs = NaiveNearest(data, codebook);
-                table.AddRow("nearest code agreement", $"{ours.eq(theirs).to_type(ScalarType.Float64).mean().item<double>():P3}", "", "");
+                Row("nearest code agreement", $"{ours.eq(theirs).to_type(ScalarType.Float64).mean().item<double>():P3}");
             }
-            table.AddRow($"plain mm, {count:N0}×{d} by {d}×{k} (sgemm)", $"{sgemm:F3} s = {flops / sgemm / 1e9:F1} GFLOP/s", "", "");
-            table.AddRow("nearest-code search", $"{search:F3} s = {flops / search / 1e9:F1} GFLOP/s ({sgemm / search:P0} of sgemm)",
+            Row($"plain mm, {count:N0}×{d} by {d}×{k} (sgemm)", $"{sgemm:F3} s = {flops / sgemm / 1e9:F1} GFLOP/s");
+            Row("nearest-code search", $"{search:F3} s = {flops / search / 1e9:F1} GFLOP/s ({sgemm / search:P0} of sgemm)",
                 $"{naive:F3} s = {flops / naive / 1e9:F1} GFLOP/s", $"{naive / search:F2}");
 
             var kmeansOptions = new KMeansOptions { Clusters = k, Iterations = iters };
@@ -153,7 +160,7 @@ static class BenchCommand
                 fit.Centroids.Dispose();
             });
             var naiveKmeans = Median(fitTimes, () => naiveMse = NaiveKMeans(data, k, iters, seed: 0));
-            table.AddRow($"k-means fit, {k} codes, {iters} iterations", $"{kmeans:F2} s (MSE {kmeansMse:G4})", $"{naiveKmeans:F2} s (MSE {naiveMse:G4})", $"{naiveKmeans / kmeans:F2}");
+            Row($"k-means fit, {k} codes, {iters} iterations", $"{kmeans:F2} s (MSE {kmeansMse:G4})", $"{naiveKmeans:F2} s (MSE {naiveMse:G4})", $"{naiveKmeans / kmeans:F2}");
 
             ResidualVectorQuantizer rvq = null!;
             var rvqFit = Median(fitTimes, () =>
@@ -161,14 +168,13 @@ static class BenchCommand
                 rvq = new ResidualVectorQuantizer(d, new RvqOptions { Codebooks = nq, CodebookSize = k, KMeans = kmeansOptions });
                 rvq.Fit(data);
             });
-            table.AddRow($"RVQ fit, {nq} × {k} codes", $"{rvqFit:F2} s (MSE {rvq.FitErrors[^1]:G4})", "", "");
+            Row($"RVQ fit, {nq} × {k} codes", $"{rvqFit:F2} s (MSE {rvq.FitErrors[^1]:G4})");
             var encode = Median(times, () => rvq.EncodeFrames(data).Dispose());
             var naiveEncode = Median(times, () => NaiveRvqEncode(data, rvq.StageCodebooks).Dispose());
             using (var ours = rvq.EncodeFrames(data))
             using (var theirs = NaiveRvqEncode(data, rvq.StageCodebooks))
-                table.AddRow("RVQ code agreement", $"{ours.eq(theirs).to_type(ScalarType.Float64).mean().item<double>():P3}", "", "");
-            table.AddRow("RVQ encode", $"{count / encode:N0} vectors/s", $"{count / naiveEncode:N0} vectors/s", $"{naiveEncode / encode:F2}");
-            AnsiConsole.MarkupLine($"{count:N0} anisotropic vectors × {d} dims, {get_num_threads()} threads; medians of {times} repeat(s), fits of {fitTimes}");
+                Row("RVQ code agreement", $"{ours.eq(theirs).to_type(ScalarType.Float64).mean().item<double>():P3}");
+            Row("RVQ encode", $"{count / encode:N0} vectors/s", $"{count / naiveEncode:N0} vectors/s", $"{naiveEncode / encode:F2}");
             AnsiConsole.Write(table);
             return 0;
         }));
