@@ -27,6 +27,14 @@ static class PipelineDisplay
         return outcomes;
     }
 
+    /// <summary>Plain lines only, for runs whose stages draw progress displays of their own.</summary>
+    public static IReadOnlyList<StageOutcome> RunPlain(IReadOnlyList<PipelineStage> stages, Func<IPipelineObserver, IReadOnlyList<StageOutcome>> run)
+    {
+        var outcomes = run(new LineObserver());
+        AnsiConsole.Write(Summary(outcomes));
+        return outcomes;
+    }
+
     static Table Summary(IReadOnlyList<StageOutcome> outcomes)
     {
         var table = new Table().AddColumns("stage", "what", "status", "time", "outputs");

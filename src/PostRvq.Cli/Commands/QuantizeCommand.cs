@@ -107,7 +107,7 @@ static class QuantizeCommand
         return names;
     }
 
-    static IReadOnlyList<double> ParseKbps(string list)
+    internal static IReadOnlyList<double> ParseKbps(string list)
     {
         var values = new List<double>();
         foreach (var item in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

@@ -62,6 +62,33 @@ public static class QuantizerComparison
         }
     }
 
+    /// <summary>
+    /// Scores an already-fitted codec (a finetuned decoder, or an E2E model with its learned RVQ) without fitting:
+    /// one row per target bitrate when the quantizer is truncatable, else one row at its own bitrate.
+    /// </summary>
+    public static IReadOnlyList<ComparisonRow> EvaluateFitted(ComparisonOptions options, string method, Autoencoder model, IQuantizer quantizer,
+        IReadOnlyList<AudioClip> clips, long trainingSteps = 0, IProgress<ComparisonProgress>? progress = null)
+    {
+        options.Validate();
+        if (!quantizer.IsFitted) throw new ArgumentException($"The {method} quantizer is not fitted.", nameof(quantizer));
+        if (quantizer.Dimension != model.Options.LatentDim)
+            throw new ArgumentException(
+                $"The {method} quantizer codes {quantizer.Dimension}-dim latents but the model's latent dimension is {model.Options.LatentDim}.", nameof(quantizer));
+        var frameRate = model.Options.FrameRate;
+        using var evaluation = EncodeClips(model, clips, options);
+        using var noFitFrames = zeros(0, quantizer.Dimension);
+        var context = new Context(options, model, evaluation, clips, noFitFrames, frameRate, trainingSteps, progress, []);
+        IReadOnlyList<double> targets = quantizer is ITruncatableQuantizer ? options.TargetKbps : [quantizer.Kbps(frameRate)];
+        var rows = new List<ComparisonRow>();
+        foreach (var kbps in targets)
+        {
+            var request = new QuantizerRequest(quantizer.Dimension, kbps, frameRate, options.Seed) { CodebookSize = options.CodebookSize };
+            var chosen = quantizer is ITruncatableQuantizer truncatable ? TruncateToBudget(truncatable, request.BitsPerFrameBudget) : quantizer;
+            rows.Add(Evaluate(context, method, chosen, request, double.NaN, rows.Count + 1, targets.Count));
+        }
+        return rows;
+    }
+
     /// <summary>The encoded evaluation clips: latents [1, D, T] of each, and the encoder's total time.</summary>
     sealed record EvaluationLatents(IReadOnlyList<Tensor> Latents, double EncodeSeconds) : IDisposable
     {

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using PostRvq.Cli.Pipeline;
+using PostRvq.Pipeline;
+using Spectre.Console;
+
+namespace PostRvq.Cli.Commands;
+
+/// <summary>
+/// <c>postrvq pipeline</c>: the paper end to end in one resumable command (see <see cref="PaperPipeline"/>);
+/// a rerun skips every stage whose inputs and options are unchanged.
+/// </summary>
+static class PipelineCommand
+{
+    public static Command Create()
+    {
+        var defaults = new PaperPipelineOptions();
+        var output = new Option<string>("--out") { Description = "Run folder; each stage writes runs/NAME/STAGE/", DefaultValueFactory = _ => "runs/pipeline" };
+        var data = new Option<string>("--data") { Description = "Corpus folder or manifest (the committed samples, or a built corpus)", DefaultValueFactory = _ => defaults.Data };
+        var train = new Option<bool>("--train") { Description = "Train the continuous, finetuned and E2E models instead of loading the shipped ones" };
+        var steps = new Option<int?>("--train-steps") { Description = "With --train: steps for the continuous model and for finetuning" };
+        var methods = new Option<string?>("--methods") { Description = $"Comma-separated quantizer methods (default: {string.Join(",", defaults.Methods)})" };
+        var kbps = new Option<string>("--kbps") { Description = "Comma-separated target bitrates", DefaultValueFactory = _ => string.Join(",", defaults.Kbps) };
+        var iterations = new Option<int>("--kmeans-iterations") { Description = "k-means iterations per codebook", DefaultValueFactory = _ => defaults.KMeansIterations };
+        var maxTrain = new Option<long>("--max-train-frames") { Description = "Fit quantizers on at most this many latent frames", DefaultValueFactory = _ => defaults.MaxTrainFrames };
+        var force = new Option<string[]>("--force") { Description = "Re-run these stages even if up to date (model, latents, quantizers, finetune, e2e, evaluation, report)", AllowMultipleArgumentsPerToken = true };
+        var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all cores)" };
+        var command = new Command("pipeline", "Run the paper end to end: model, latents, quantizer comparison, finetuning, E2E, evaluation and report")
+        {
+            output, data, train, steps, methods, kbps, iterations, maxTrain, force, threads,
+        };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            if (parse.GetValue(threads) is { } n) TorchSharp.torch.set_num_threads(n);
+            var options = defaults with
+            {
+                Data = parse.GetValue(data)!,
+                Train = parse.GetValue(train),
+                TrainSteps = parse.GetValue(steps),
+                Methods = parse.GetValue(methods) is { } list ? QuantizeCommand.ParseMethods(list) : defaults.Methods,
+                Kbps = QuantizeCommand.ParseKbps(parse.GetValue(kbps)!),
+                KMeansIterations = parse.GetValue(iterations),
+                MaxTrainFrames = parse.GetValue(maxTrain),
+            };
+            var runFolder = parse.GetValue(output)!;
+            var pipeline = new PaperPipeline(options, runFolder);
+            pipeline.Validate();
+            if (options.Train) AnnounceTrainingCost(options);
+            var runner = new PipelineRunner(runFolder, (parse.GetValue(force) ?? []).ToHashSet());
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var stages = pipeline.Stages();
+            // Training stages draw their own progress bars, and Spectre allows one live display at a time.
+            var outcomes = options.Train
+                ? PipelineDisplay.RunPlain(stages, observer => runner.Run(stages, observer))
+                : PipelineDisplay.Run(stages, observer => runner.Run(stages, observer));
+            AnsiConsole.MarkupLine($"Pipeline finished in {clock.Elapsed.TotalMinutes:F1} min. Report: [link]{Markup.Escape(Path.GetFullPath(Path.Combine(runFolder, "report", "index.html")))}[/]");
+            return outcomes.Count == stages.Count ? 0 : 1;
+        }));
+        return command;
+    }
+
+    /// <summary>Says what --train will cost before it starts, from the config's steps and this machine's measured speeds.</summary>
+    static void AnnounceTrainingCost(PaperPipelineOptions options)
+    {
+        var config = Training.ExperimentConfig.Load(options.Config);
+        var steps = options.TrainSteps ?? config.Training.Steps;
+        // Seconds per adversarial step of tiny-cpu on 2 CPU cores (environment.md); other configs scale with their size.
+        const double SecondsPerStep = 1.7;
+        var total = 3.0 * steps * SecondsPerStep;
+        AnsiConsole.MarkupLine($"[yellow]--train[/]: the continuous model, finetuning and an E2E baseline with an equal budget, about {3 * steps} steps in all: "
+            + $"roughly {total / 3600:F1} h on 2 CPU cores with {Markup.Escape(options.Config)}; a GPU is much faster.");
+    }
+}

@@ -1,0 +1,188 @@
+using PostRvq.Audio;
+using PostRvq.Codecs;
+using PostRvq.Data;
+using PostRvq.Evaluation;
+using PostRvq.Latents;
+using PostRvq.Nn;
+using PostRvq.Pipeline;
+using PostRvq.Quantization;
+using PostRvq.Training;
+
+namespace PostRvq.Cli.Pipeline;
+
+/// <summary>
+/// The paper end to end as resumable stages under runs/NAME/: the continuous model, the latent dataset, the
+/// quantizer comparison on that fixed representation, the finetuned decoder, the E2E baseline, their evaluation on
+/// the test split, and the report. Each stage reads only earlier stages' folders and the user's inputs.
+/// </summary>
+public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder)
+{
+    public const string ModelFileName = "model" + ModelFile.Extension;
+    public const string FinetunedFileName = "finetuned" + ModelFile.Extension;
+    public const string E2EFileName = "e2e" + ModelFile.Extension;
+    public const string RowsFileName = "results.csv";
+
+    string Stage(string name) => Path.Combine(runFolder, name);
+
+    /// <summary>Checks the inputs before any stage runs, so a wrong path fails in a second rather than minutes in.</summary>
+    public void Validate()
+    {
+        if (!File.Exists(options.Data) && !Directory.Exists(options.Data))
+            throw new DirectoryNotFoundException($"--data {options.Data}: no such folder or manifest");
+        var corpus = Corpus.Load(options.Data);
+        foreach (var split in new[] { "train", "test" })
+            if (corpus.Split(split).Entries.Count == 0)
+                throw new CorpusException($"--data {options.Data}: the {split} split is empty; the pipeline fits on train and scores on test");
+        if (options.Train) return;
+        foreach (var model in new[] { options.Model, options.FinetunedModel, options.E2EModel })
+            if (!File.Exists(model)) throw new FileNotFoundException($"{model}: the shipped model is missing; pass --train to train it instead", model);
+        foreach (var model in new[] { options.FinetunedModel, options.E2EModel })
+            if (!File.Exists(PaperPipelineOptions.QuantizerOf(model)))
+                throw new FileNotFoundException($"{PaperPipelineOptions.QuantizerOf(model)}: the quantizer of {model} is missing", PaperPipelineOptions.QuantizerOf(model));
+    }
+
+    public IReadOnlyList<PipelineStage> Stages() =>
+    [
+        new("model", options.Train ? "Train the continuous autoencoder" : "Load the shipped continuous model",
+            new { options.Train, options.Config, options.TrainSteps }, options.Train ? [options.Data] : [options.Model], RunModel),
+        new("latents", "Encode the train split into the latent dataset", new { split = "train" }, [options.Data, Stage("model")], RunLatents),
+        new("quantizers", "Fit and compare the quantizer zoo", new { options.Methods, options.Kbps, options.KMeansIterations, options.MaxTrainFrames, options.Seed },
+            [options.Data, Stage("model"), Stage("latents")], RunQuantizers),
+        new("finetune", options.Train ? $"Finetune the decoder at {options.FinetuneKbps:G4} kbps" : "Load the shipped finetuned decoder",
+            new { options.Train, options.FinetuneKbps, options.TrainSteps },
+            options.Train ? [options.Data, Stage("model"), Stage("quantizers")] : [options.FinetunedModel, PaperPipelineOptions.QuantizerOf(options.FinetunedModel)], RunFinetune),
+        new("e2e", options.Train ? "Train the end-to-end RVQ baseline" : "Load the shipped E2E baseline",
+            new { options.Train, options.Config, options.TrainSteps },
+            options.Train ? [options.Data, Stage("model"), Stage("finetune")] : [options.E2EModel, PaperPipelineOptions.QuantizerOf(options.E2EModel)], RunE2E),
+        new("evaluation", "Score every model on the test split", new { options.Kbps, options.FinetuneKbps },
+            [options.Data, Stage("quantizers"), Stage("finetune"), Stage("e2e")], RunEvaluation),
+        new("report", "Write the report", new { options.ReportClips, options.Kbps, options.FinetuneKbps },
+            [options.Data, Stage("model"), Stage("quantizers"), Stage("finetune"), Stage("e2e"), Stage("evaluation")], c => PipelineReport.Write(c, options, runFolder)),
+    ];
+
+    void RunModel(StageContext context)
+    {
+        var target = Path.Combine(context.Folder, ModelFileName);
+        if (!options.Train)
+        {
+            File.Copy(options.Model, target);
+            return;
+        }
+        var run = Path.Combine(context.Folder, "run");
+        RunCli(["train", "--config", options.Config, "--data", options.Data, "--out", run, .. StepsArgs()]);
+        RunCli(["export", "--checkpoint", run, "--out", target]);
+    }
+
+    void RunLatents(StageContext context)
+    {
+        var progress = new SynchronousProgress<LatentProgress>(p => context.Progress.Report(new StageProgress((double)p.Done / Math.Max(1, p.Clips), $"clip {p.Done}/{p.Clips}")));
+        using var set = LatentDataset.FromFiles(Path.Combine(Stage("model"), ModelFileName), options.Data, "train", new LatentEncodingOptions { Seed = options.Seed }, progress);
+        LatentSetFile.Save(context.Folder, set);
+    }
+
+    ComparisonOptions Comparison(string? outputFolder) => new()
+    {
+        Methods = options.Methods,
+        TargetKbps = options.Kbps,
+        Seed = options.Seed,
+        KMeans = new KMeansOptions { Iterations = options.KMeansIterations },
+        MaxTrainFrames = options.MaxTrainFrames,
+        OutputFolder = outputFolder,
+    };
+
+    void RunQuantizers(StageContext context)
+    {
+        var (model, info) = ModelFile.Load(Path.Combine(Stage("model"), ModelFileName));
+        using var _ = model;
+        using var train = LatentSetFile.Load(Stage("latents"));
+        var modelId = Codec.ModelIdOf(model);
+        if (train.ModelId.Length > 0 && train.ModelId != modelId)
+            throw new InvalidDataException($"{Stage("latents")}: the latents were encoded by model {train.ModelId}, not by this run's model {modelId}");
+        var (clips, ids) = TestClips(model.Options.SampleRate);
+        var progress = new SynchronousProgress<ComparisonProgress>(p =>
+            context.Progress.Report(new StageProgress(Fraction(p), $"{p.Method}: {p.Detail}")));
+        var rows = QuantizerComparison.Run(Comparison(context.Folder), model, train, clips, progress, ids, info.Steps);
+        ComparisonCsv.Write(Path.Combine(context.Folder, RowsFileName), rows);
+    }
+
+    double Fraction(ComparisonProgress p)
+    {
+        var index = options.Methods.ToList().IndexOf(p.Method) + 1;
+        var within = p.Total > 0 ? (double)p.Done / p.Total : 0;
+        return Math.Clamp((index + within) / (options.Methods.Count + 1), 0, 1);
+    }
+
+    void RunFinetune(StageContext context)
+    {
+        var target = Path.Combine(context.Folder, FinetunedFileName);
+        if (!options.Train)
+        {
+            File.Copy(options.FinetunedModel, target);
+            File.Copy(PaperPipelineOptions.QuantizerOf(options.FinetunedModel), PaperPipelineOptions.QuantizerOf(target));
+            return;
+        }
+        var quantizer = Path.Combine(Stage("quantizers"), "quantizers", StandardizedRvq.Kind + QuantizerFile.Extension);
+        RunCli(["finetune", "--model", Path.Combine(Stage("model"), "run"), "--quantizer", quantizer, "--data", options.Data,
+            "--out", Path.Combine(context.Folder, "run"), "--kbps", options.FinetuneKbps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--model-out", target, .. StepsArgs()]);
+    }
+
+    void RunE2E(StageContext context)
+    {
+        var target = Path.Combine(context.Folder, E2EFileName);
+        if (!options.Train)
+        {
+            File.Copy(options.E2EModel, target);
+            File.Copy(PaperPipelineOptions.QuantizerOf(options.E2EModel), PaperPipelineOptions.QuantizerOf(target));
+            return;
+        }
+        // Equal budget: the E2E model gets as many steps as the continuous model and its finetuning together.
+        var steps = Math.Max(StepsOf(Path.Combine(Stage("model"), ModelFileName)), StepsOf(Path.Combine(Stage("finetune"), FinetunedFileName)));
+        RunCli(["e2e", "--config", options.Config, "--data", options.Data, "--out", Path.Combine(context.Folder, "run"),
+            "--steps", steps.ToString(System.Globalization.CultureInfo.InvariantCulture), "--model-out", target]);
+    }
+
+    void RunEvaluation(StageContext context)
+    {
+        var rows = new List<ComparisonRow>();
+        var codecs = new[]
+        {
+            (Method: "postrvq-finetuned", Path: Path.Combine(Stage("finetune"), FinetunedFileName), Kbps: (IReadOnlyList<double>)[options.FinetuneKbps]),
+            (Method: "e2e", Path: Path.Combine(Stage("e2e"), E2EFileName), Kbps: options.Kbps),
+        };
+        for (var i = 0; i < codecs.Length; i++)
+        {
+            var (method, path, kbps) = codecs[i];
+            var (model, info) = ModelFile.Load(path);
+            using var _ = model;
+            var quantizer = QuantizerFile.Load(PaperPipelineOptions.QuantizerOf(path));
+            var (clips, _) = TestClips(model.Options.SampleRate);
+            var progress = new SynchronousProgress<ComparisonProgress>(p =>
+                context.Progress.Report(new StageProgress((i + (double)p.Done / Math.Max(1, p.Total)) / codecs.Length, $"{method}: {p.Detail}")));
+            rows.AddRange(QuantizerComparison.EvaluateFitted(Comparison(null) with { TargetKbps = kbps }, method, model, quantizer, clips, info.Steps, progress));
+        }
+        ComparisonCsv.Write(Path.Combine(context.Folder, RowsFileName), rows);
+    }
+
+    static long StepsOf(string modelPath)
+    {
+        var (model, info) = ModelFile.Load(modelPath);
+        model.Dispose();
+        return info.Steps;
+    }
+
+    /// <summary>The test split's clips at the model's rate, with their ids.</summary>
+    internal (IReadOnlyList<AudioClip> Clips, IReadOnlyList<string> Ids) TestClips(int sampleRate)
+    {
+        var test = Corpus.Load(options.Data).Split("test");
+        return (test.LoadAll(sampleRate), test.Entries.Select(e => e.Id).ToList());
+    }
+
+    string[] StepsArgs() => options.TrainSteps is { } steps ? ["--steps", steps.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
+
+    static void RunCli(string[] args)
+    {
+        var status = PostRvqCli.Run(args);
+        if (status != 0) throw new InvalidOperationException($"'postrvq {string.Join(' ', args)}' failed with exit code {status}");
+    }
+}

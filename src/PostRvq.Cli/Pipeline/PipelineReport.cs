@@ -1,0 +1,93 @@
+using System.Globalization;
+using PostRvq.Audio;
+using PostRvq.Codecs;
+using PostRvq.Evaluation;
+using PostRvq.Latents;
+using PostRvq.Pipeline;
+using PostRvq.Quantization;
+using PostRvq.Viz;
+
+namespace PostRvq.Cli.Pipeline;
+
+/// <summary>
+/// The pipeline's last stage: gathers every row, renders the listening table (original, continuous, each bitrate of
+/// standardized RVQ, finetuned and E2E) for the first test clips, checks the paper's claims on the numbers, and
+/// writes the report folder through <see cref="Report"/>.
+/// </summary>
+static class PipelineReport
+{
+    public static void Write(StageContext context, PaperPipelineOptions options, string runFolder)
+    {
+        string Stage(string name) => Path.Combine(runFolder, name);
+        var rows = ComparisonCsv.Read(Path.Combine(Stage("quantizers"), PaperPipeline.RowsFileName))
+            .Concat(ComparisonCsv.Read(Path.Combine(Stage("evaluation"), PaperPipeline.RowsFileName)))
+            .ToList();
+        context.Progress.Report(new StageProgress(0.1, "rendering the listening table"));
+        var clips = ListeningTable(options, runFolder);
+        context.Progress.Report(new StageProgress(0.6, "writing charts and tables"));
+        var files = Report.Write(context.Folder, new ReportInput
+        {
+            Title = "PostRvq: post-training quantization on " + options.Data,
+            Rows = rows,
+            Clips = clips,
+            SpectrogramClips = 2,
+            Configuration = Configuration(options),
+            Notes = Claims.Check(rows, options.FinetuneKbps),
+        }, exportFigures: true);
+        if (files.FigureNote.Length > 0) context.Progress.Report(new StageProgress(1, files.FigureNote));
+    }
+
+    static List<ReportClip> ListeningTable(PaperPipelineOptions options, string runFolder)
+    {
+        var (model, _) = ModelFile.Load(Path.Combine(runFolder, "model", PaperPipeline.ModelFileName));
+        using var _ = model;
+        var srvq = QuantizerFile.Load(Path.Combine(runFolder, "quantizers", "quantizers", StandardizedRvq.Kind + QuantizerFile.Extension));
+        using var finetuned = Codec.Load(Path.Combine(runFolder, "finetune", PaperPipeline.FinetunedFileName),
+            PaperPipelineOptions.QuantizerOf(Path.Combine(runFolder, "finetune", PaperPipeline.FinetunedFileName)), Codec.PostTrainingFinetuned);
+        using var e2e = Codec.Load(Path.Combine(runFolder, "e2e", PaperPipeline.E2EFileName),
+            PaperPipelineOptions.QuantizerOf(Path.Combine(runFolder, "e2e", PaperPipeline.E2EFileName)), Codec.EndToEnd);
+        var test = Data.Corpus.Load(options.Data).Split("test");
+        var result = new List<ReportClip>();
+        foreach (var entry in test.Entries.Take(options.ReportClips))
+        {
+            var clip = test.LoadClip(entry, model.Options.SampleRate);
+            using var z = LatentCodec.Encode(model, clip);
+            var versions = new List<KeyValuePair<string, AudioClip>>
+            {
+                new("original", clip),
+                new("continuous", LatentCodec.Decode(model, z, clip.Length)),
+            };
+            foreach (var kbps in options.Kbps.OrderDescending())
+                versions.Add(new($"{kbps:G4} kbps", Quantized(model, srvq, z, clip.Length, kbps)));
+            versions.Add(new($"finetuned {options.FinetuneKbps:G4} kbps", Quantized(finetuned.Model, finetuned.Quantizer!, z, clip.Length, options.FinetuneKbps)));
+            using (var e2eLatents = LatentCodec.Encode(e2e.Model, clip))
+                versions.Add(new($"E2E {options.FinetuneKbps:G4} kbps", Quantized(e2e.Model, e2e.Quantizer!, e2eLatents, clip.Length, options.FinetuneKbps)));
+            result.Add(new ReportClip(entry.Id, versions));
+        }
+        return result;
+    }
+
+    /// <summary>Decodes z [1, D, T] quantized at the largest depth within <paramref name="kbps"/>.</summary>
+    static AudioClip Quantized(Nn.Autoencoder model, IQuantizer quantizer, TorchSharp.torch.Tensor z, int length, double kbps)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var chosen = quantizer is ITruncatableQuantizer truncatable
+            ? truncatable.Truncate(Metrics.Bitrate.CodebooksFor(kbps, (int)quantizer.CodebookSizes[0], model.Options.FrameRate)) // 10-bit stages: EnCodec's grid
+            : quantizer;
+        return LatentCodec.Decode(model, chosen.Quantize(z).Quantized, length);
+    }
+
+    static List<KeyValuePair<string, string>> Configuration(PaperPipelineOptions options) =>
+    [
+        new("data", options.Data),
+        new("config", options.Config),
+        new("models", options.Train ? "trained by this run" : $"{options.Model}, {options.FinetunedModel}, {options.E2EModel}"),
+        new("methods", string.Join(", ", options.Methods)),
+        new("bitrates (kbps)", string.Join(", ", options.Kbps.Select(k => k.ToString(CultureInfo.InvariantCulture)))),
+        new("k-means", $"{options.KMeansIterations} Lloyd iterations, at most {options.MaxTrainFrames} fit frames, seed {options.Seed}"),
+        new("PostRvq", typeof(PaperPipeline).Assembly.GetName().Version?.ToString() ?? "?"),
+        new("TorchSharp", typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?"),
+        new(".NET", Environment.Version.ToString()),
+        new("machine", $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}"),
+    ];
+}
