@@ -68,6 +68,23 @@ type Report =
         finally
             File.Delete path
 
+    static member private At(row: ComparisonRow, kbps: float) =
+        ComparisonRow(Method = row.Method, Split = row.Split, TargetKbps = kbps, Kbps = kbps, Codebooks = row.Codebooks,
+                      LatentMse = row.LatentMse, LatentSnrDb = row.LatentSnrDb, CodebookUsage = row.CodebookUsage,
+                      Perplexity = row.Perplexity, EntropyKbps = row.EntropyKbps, Mel = row.Mel, Stft = row.Stft,
+                      SiSdr = row.SiSdr, Snr = row.Snr, FitSeconds = row.FitSeconds, EncodeSeconds = row.EncodeSeconds,
+                      TrainingSteps = row.TrainingSteps, Clips = row.Clips)
+
+    /// Rows for charts and pivots: a row without a bitrate (the continuous model) is repeated at every bitrate of
+    /// the other rows, so it shows as the ceiling line and column-wise reference instead of a NaN column.
+    static member private Placed(rows: ComparisonRow[]) =
+        let hasRate (row: ComparisonRow) = not (Double.IsNaN(ComparisonTables.BitrateOf row))
+        let rates = rows |> Array.filter hasRate |> Array.map ComparisonTables.BitrateOf |> Array.distinct |> Array.sort
+        let places = if rates.Length = 0 then [| 0.0 |] else rates
+        [| for row in rows do
+               if hasRate row then yield row
+               else for kbps in places -> Report.At(row, kbps) |]
+
     static member private LatentSnr(rows: ComparisonRow[]) =
         let quantized = rows |> Array.filter (fun r -> not (Double.IsNaN r.LatentSnrDb))
         if quantized.Length = 0 then None
@@ -120,7 +137,7 @@ type Report =
         frame.AddColumn("TrainingSteps", Series.ofValues (rows |> Array.map (fun r -> r.TrainingSteps)))
         frame
 
-    static member private Html(input: ReportInput, rows: ComparisonRow[], rateDistortion: (string * GenericChart) list) =
+    static member private Html(input: ReportInput, rows: ComparisonRow[], placed: ComparisonRow[], rateDistortion: (string * GenericChart) list) =
         let html = StringBuilder()
         let section (title: string) = html.Append("<h2>").Append(encode title).Append("</h2>\n") |> ignore
         let chart (c: GenericChart) = html.Append(Figures.ToHtmlFragment c).Append('\n') |> ignore
@@ -139,9 +156,10 @@ type Report =
             html.Append("</div>\n") |> ignore
         section "Comparison tables (method × bitrate)"
         if rows.Length > 0 then
+            html.Append("<p>Rows without a bitrate (the continuous model) are repeated under every bitrate as the reference.</p>\n") |> ignore
             for _, metric in metrics do
                 html.Append("<h3>").Append(encode (AudioMetrics.label metric)).Append("</h3>\n")
-                    .Append(TableExport.ToHtml(ComparisonTables.Pivot(rows, metric), 3, "method")).Append('\n') |> ignore
+                    .Append(TableExport.ToHtml(ComparisonTables.Pivot(placed, metric), 3, "method")).Append('\n') |> ignore
             html.Append("<h3>All rows (TrainingSteps: steps each model was trained)</h3>\n")
                 .Append(TableExport.ToHtml(Report.RowsFrame rows, 3, "#")).Append('\n') |> ignore
         section "Codebook usage"
@@ -190,13 +208,14 @@ type Report =
         if input.SpectrogramClips < 0 then invalidArg (nameof input) "SpectrogramClips cannot be negative."
         Directory.CreateDirectory folder |> ignore
         let rows = Array.ofSeq input.Rows
-        let rateDistortion = Report.RateDistortionCharts rows
+        let placed = Report.Placed rows
+        let rateDistortion = Report.RateDistortionCharts placed
         let index = Path.Combine(folder, "index.html")
-        File.WriteAllText(index, Report.Html(input, rows, rateDistortion), UTF8Encoding(false))
+        File.WriteAllText(index, Report.Html(input, rows, placed, rateDistortion), UTF8Encoding(false))
         let csv = Path.Combine(folder, "results.csv")
         ComparisonCsv.Write(csv, rows)
         let tex = Path.Combine(folder, "tables.tex")
-        File.WriteAllText(tex, (if rows.Length = 0 then "% No comparison rows.\n" else Report.Latex rows), UTF8Encoding(false))
+        File.WriteAllText(tex, (if rows.Length = 0 then "% No comparison rows.\n" else Report.Latex placed), UTF8Encoding(false))
         let figures, note =
             if not exportFigures then ([||] :> IReadOnlyList<string>), "Static figures were not requested."
             elif rateDistortion.IsEmpty then ([||] :> IReadOnlyList<string>), "There were no rows to draw."
