@@ -22,11 +22,12 @@ static class PipelineCommand
         var kbps = new Option<string>("--kbps") { Description = "Comma-separated target bitrates", DefaultValueFactory = _ => string.Join(",", defaults.Kbps) };
         var iterations = new Option<int>("--kmeans-iterations") { Description = "k-means iterations per codebook", DefaultValueFactory = _ => defaults.KMeansIterations };
         var maxTrain = new Option<long>("--max-train-frames") { Description = "Fit quantizers on at most this many latent frames", DefaultValueFactory = _ => defaults.MaxTrainFrames };
+        var codebookSize = new Option<int?>("--codebook-size") { Description = "Entries per codebook (default: 1024, fewer when the fit set is small)" };
         var force = new Option<string[]>("--force") { Description = "Re-run these stages even if up to date (model, latents, quantizers, finetune, e2e, evaluation, report)", AllowMultipleArgumentsPerToken = true };
         var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all cores)" };
         var command = new Command("pipeline", "Run the paper end to end: model, latents, quantizer comparison, finetuning, E2E, evaluation and report")
         {
-            output, data, train, steps, methods, kbps, iterations, maxTrain, force, threads,
+            output, data, train, steps, methods, kbps, iterations, maxTrain, codebookSize, force, threads,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -40,6 +41,7 @@ static class PipelineCommand
                 Kbps = QuantizeCommand.ParseKbps(parse.GetValue(kbps)!),
                 KMeansIterations = parse.GetValue(iterations),
                 MaxTrainFrames = parse.GetValue(maxTrain),
+                CodebookSize = parse.GetValue(codebookSize),
             };
             var runFolder = parse.GetValue(output)!;
             var pipeline = new PaperPipeline(options, runFolder);

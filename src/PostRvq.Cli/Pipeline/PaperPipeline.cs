@@ -46,7 +46,7 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
         new("model", options.Train ? "Train the continuous autoencoder" : "Load the shipped continuous model",
             new { options.Train, options.Config, options.TrainSteps }, options.Train ? [options.Data] : [options.Model], RunModel),
         new("latents", "Encode the train split into the latent dataset", new { split = "train" }, [options.Data, Stage("model")], RunLatents),
-        new("quantizers", "Fit and compare the quantizer zoo", new { options.Methods, options.Kbps, options.KMeansIterations, options.MaxTrainFrames, options.Seed },
+        new("quantizers", "Fit and compare the quantizer zoo", new { options.Methods, options.Kbps, options.KMeansIterations, options.MaxTrainFrames, options.Seed, options.CodebookSize },
             [options.Data, Stage("model"), Stage("latents")], RunQuantizers),
         new("finetune", options.Train ? $"Finetune the decoder at {options.FinetuneKbps:G4} kbps" : "Load the shipped finetuned decoder",
             new { options.Train, options.FinetuneKbps, options.TrainSteps },
@@ -80,8 +80,9 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
         LatentSetFile.Save(context.Folder, set);
     }
 
-    ComparisonOptions Comparison(string? outputFolder) => new()
+    ComparisonOptions Comparison(string? outputFolder, int codebookSize = 1024) => new()
     {
+        CodebookSize = codebookSize,
         Methods = options.Methods,
         TargetKbps = options.Kbps,
         Seed = options.Seed,
@@ -101,7 +102,8 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
         var (clips, ids) = TestClips(model.Options.SampleRate);
         var progress = new SynchronousProgress<ComparisonProgress>(p =>
             context.Progress.Report(new StageProgress(Fraction(p), $"{p.Method}: {p.Detail}")));
-        var rows = QuantizerComparison.Run(Comparison(context.Folder), model, train, clips, progress, ids, info.Steps);
+        var codebookSize = options.CodebookSizeFor(Math.Min(train.Count, options.MaxTrainFrames));
+        var rows = QuantizerComparison.Run(Comparison(context.Folder, codebookSize), model, train, clips, progress, ids, info.Steps);
         ComparisonCsv.Write(Path.Combine(context.Folder, RowsFileName), rows);
     }
 

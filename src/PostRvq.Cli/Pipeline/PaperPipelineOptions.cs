@@ -26,6 +26,13 @@ public sealed record PaperPipelineOptions
     /// <summary>The bitrate the decoder is finetuned for (the paper's 16 kbps).</summary>
     public double FinetuneKbps { get; init; } = 16;
 
+    /// <summary>
+    /// Entries per codebook; null means the paper's 1024, halved while the fit set has fewer than 32 frames per
+    /// entry (the committed samples give ~4,500 train frames: 1024 entries would memorise them in one stage and
+    /// leave nothing for the later stages to learn).
+    /// </summary>
+    public int? CodebookSize { get; init; }
+
     public int KMeansIterations { get; init; } = 10;
     public long MaxTrainFrames { get; init; } = 20_000;
 
@@ -36,6 +43,15 @@ public sealed record PaperPipelineOptions
 
     /// <summary>Steps for each trained model with <see cref="Train"/> (null: the config's).</summary>
     public int? TrainSteps { get; init; }
+
+    /// <summary>The codebook size for a fit set of <paramref name="frames"/> frames (see <see cref="CodebookSize"/>).</summary>
+    public int CodebookSizeFor(long frames)
+    {
+        if (CodebookSize is { } fixedSize) return fixedSize;
+        var size = 1024;
+        while (size > 16 && frames < 32L * size) size /= 2;
+        return size;
+    }
 
     public static string QuantizerOf(string modelPath) => Path.ChangeExtension(modelPath, Quantization.QuantizerFile.Extension);
 }

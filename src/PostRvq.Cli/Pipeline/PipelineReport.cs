@@ -31,7 +31,7 @@ static class PipelineReport
             Rows = rows,
             Clips = clips,
             SpectrogramClips = 2,
-            Configuration = Configuration(options),
+            Configuration = [.. Configuration(options), new("codebook entries (fitted zoo)", Fitted(runFolder))],
             Notes = Claims.Check(rows, options.FinetuneKbps),
         }, exportFigures: true);
         if (files.FigureNote.Length > 0) context.Progress.Report(new StageProgress(1, files.FigureNote));
@@ -72,9 +72,15 @@ static class PipelineReport
     {
         using var scope = TorchSharp.torch.NewDisposeScope();
         var chosen = quantizer is ITruncatableQuantizer truncatable
-            ? truncatable.Truncate(Metrics.Bitrate.CodebooksFor(kbps, (int)quantizer.CodebookSizes[0], model.Options.FrameRate)) // 10-bit stages: EnCodec's grid
+            ? truncatable.Truncate(Metrics.Bitrate.CodebooksFor(kbps, (int)quantizer.CodebookSizes[0], model.Options.FrameRate))
             : quantizer;
         return LatentCodec.Decode(model, chosen.Quantize(z).Quantized, length);
+    }
+
+    static string Fitted(string runFolder)
+    {
+        var srvq = QuantizerFile.Load(Path.Combine(runFolder, "quantizers", "quantizers", StandardizedRvq.Kind + QuantizerFile.Extension));
+        return $"{srvq.CodebookSizes[0]} per codebook ({Math.Log2(srvq.CodebookSizes[0]):G3} bits); 1024 unless the fit set is too small";
     }
 
     static List<KeyValuePair<string, string>> Configuration(PaperPipelineOptions options) =>
