@@ -36,6 +36,17 @@ public class QuantizeCliTests
     }
 
     [Fact]
+    public void Pipeline_RefusesAMissingDataFolderAndNamesIt()
+    {
+        using var folder = new TempFolder();
+        var missing = folder.File("no-such-corpus");
+        var (code, _, error) = Run("pipeline", "--data", missing, "--out", folder.File("run"));
+        Assert.Equal(1, code);
+        Assert.Contains(missing, error);
+        Assert.False(Directory.Exists(folder.File("run")));
+    }
+
+    [Fact]
     public void LatentsThenQuantize_WritesResultsAndQuantizers()
     {
         using var folder = new TempFolder();
