@@ -31,7 +31,7 @@ static class PipelineReport
             Rows = rows,
             Clips = clips,
             SpectrogramClips = 2,
-            Configuration = [.. Configuration(options), new("codebook entries (fitted zoo)", Fitted(runFolder))],
+            Configuration = [.. Configuration(options), new("codebook entries", Fitted(options, runFolder))],
             Notes = Claims.Check(rows, options.FinetuneKbps),
         }, exportFigures: true);
         if (files.FigureNote.Length > 0) context.Progress.Report(new StageProgress(1, files.FigureNote));
@@ -41,7 +41,9 @@ static class PipelineReport
     {
         var (model, _) = ModelFile.Load(Path.Combine(runFolder, "model", PaperPipeline.ModelFileName));
         using var _ = model;
-        var srvq = QuantizerFile.Load(Path.Combine(runFolder, "quantizers", "quantizers", StandardizedRvq.Kind + QuantizerFile.Extension));
+        var listened = ListenedMethod(options);
+        var srvq = QuantizerFile.Load(Path.Combine(runFolder, "quantizers", "quantizers", listened + QuantizerFile.Extension));
+        var prefix = listened == StandardizedRvq.Kind ? "" : listened + " ";
         using var finetuned = Codec.Load(Path.Combine(runFolder, "finetune", PaperPipeline.FinetunedFileName),
             PaperPipelineOptions.QuantizerOf(Path.Combine(runFolder, "finetune", PaperPipeline.FinetunedFileName)), Codec.PostTrainingFinetuned);
         using var e2e = Codec.Load(Path.Combine(runFolder, "e2e", PaperPipeline.E2EFileName),
@@ -58,7 +60,7 @@ static class PipelineReport
                 new("continuous", LatentCodec.Decode(model, z, clip.Length)),
             };
             foreach (var kbps in options.Kbps.OrderDescending())
-                versions.Add(new($"{kbps:G4} kbps", Quantized(model, srvq, z, clip.Length, kbps)));
+                versions.Add(new($"{prefix}{kbps:G4} kbps", Quantized(model, srvq, z, clip.Length, kbps)));
             versions.Add(new($"finetuned {options.FinetuneKbps:G4} kbps", Quantized(finetuned.Model, finetuned.Quantizer!, z, clip.Length, options.FinetuneKbps)));
             using (var e2eLatents = LatentCodec.Encode(e2e.Model, clip))
                 versions.Add(new($"E2E {options.FinetuneKbps:G4} kbps", Quantized(e2e.Model, e2e.Quantizer!, e2eLatents, clip.Length, options.FinetuneKbps)));
@@ -77,10 +79,15 @@ static class PipelineReport
         return LatentCodec.Decode(model, chosen.Quantize(z).Quantized, length);
     }
 
-    static string Fitted(string runFolder)
+    /// <summary>The method heard at each bitrate: the paper's standardized RVQ, or the first method run without it.</summary>
+    static string ListenedMethod(PaperPipelineOptions options) =>
+        options.Methods.Contains(StandardizedRvq.Kind, StringComparer.OrdinalIgnoreCase) ? StandardizedRvq.Kind : options.Methods[0];
+
+    static string Fitted(PaperPipelineOptions options, string runFolder)
     {
-        var srvq = QuantizerFile.Load(Path.Combine(runFolder, "quantizers", "quantizers", StandardizedRvq.Kind + QuantizerFile.Extension));
-        return $"{srvq.CodebookSizes[0]} per codebook ({Math.Log2(srvq.CodebookSizes[0]):G3} bits); 1024 unless the fit set is too small";
+        var listened = ListenedMethod(options);
+        var quantizer = QuantizerFile.Load(Path.Combine(runFolder, "quantizers", "quantizers", listened + QuantizerFile.Extension));
+        return $"{listened}: {quantizer.CodebookSizes[0]} entries per codebook; 1024 unless the fit set has fewer than 32 frames per entry";
     }
 
     static List<KeyValuePair<string, string>> Configuration(PaperPipelineOptions options) =>
