@@ -26,12 +26,6 @@ public sealed class PipelineRunner(string runFolder, IReadOnlySet<string> force)
     /// <summary>The folder a stage's completed outputs live in.</summary>
     public string StageFolder(string stage) => Path.Combine(RunFolder, stage);
 
-    /// <summary>True when the stage would be skipped: completed before with the same fingerprint and not forced.</summary>
-    public bool IsUpToDate(PipelineStage stage) =>
-        !force.Contains(stage.Name)
-        && StageRecord.TryRead(StageFolder(stage.Name)) is { } record
-        && record.Fingerprint == StageFingerprint.Compute(stage.Name, stage.Options, stage.Inputs);
-
     public IReadOnlyList<StageOutcome> Run(IReadOnlyList<PipelineStage> stages, IPipelineObserver observer, CancellationToken cancellation = default)
     {
         var unknown = force.Except(stages.Select(s => s.Name)).ToList();
