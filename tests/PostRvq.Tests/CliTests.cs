@@ -7,28 +7,7 @@ namespace PostRvq.Tests;
 [Collection(SerialCollection.Name)]
 public class CliTests
 {
-    static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var (oldOut, oldError, oldAnsi) = (Console.Out, Console.Error, AnsiConsole.Console);
-        Console.SetOut(output);
-        Console.SetError(error);
-        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No, ColorSystem = ColorSystemSupport.NoColors,
-        });
-        try
-        {
-            return (PostRvqCli.Run(args), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-            AnsiConsole.Console = oldAnsi;
-        }
-    }
+    static (int Code, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void TrainWithAMissingDataFolderSaysWhichPath()

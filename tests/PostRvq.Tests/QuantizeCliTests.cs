@@ -12,28 +12,7 @@ public class QuantizeCliTests
     static readonly string ModelPath = RepositoryFiles.Path("data", "models", "tiny-cpu.model");
     static readonly string SamplesPath = RepositoryFiles.Path("data", "samples");
 
-    static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var (oldOut, oldError, oldAnsi) = (Console.Out, Console.Error, AnsiConsole.Console);
-        Console.SetOut(output);
-        Console.SetError(error);
-        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No, ColorSystem = ColorSystemSupport.NoColors,
-        });
-        try
-        {
-            return (PostRvqCli.Run(args), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-            AnsiConsole.Console = oldAnsi;
-        }
-    }
+    static (int Code, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void Pipeline_RefusesAMissingDataFolderAndNamesIt()
