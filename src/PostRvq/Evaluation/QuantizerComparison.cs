@@ -196,7 +196,7 @@ public static class QuantizerComparison
         Report(context, method, done, total, $"fitting for {request.TargetKbps:G4} kbps on {context.FitFrames.shape[0]} frames");
         var fitProgress = context.Progress is null
             ? null
-            : new ImmediateProgress<FitProgress>(p => Report(context, method, done, total, $"fit {request.TargetKbps:G4} kbps, stage {p.Stage}/{p.Stages}: {p.Detail}"));
+            : new SynchronousProgress<FitProgress>(p => Report(context, method, done, total, $"fit {request.TargetKbps:G4} kbps, stage {p.Stage}/{p.Stages}: {p.Detail}"));
         var clock = Stopwatch.StartNew();
         quantizer.Fit(context.FitFrames, fitProgress);
         return clock.Elapsed.TotalSeconds;
@@ -315,10 +315,4 @@ public static class QuantizerComparison
 
     static void Report(Context context, string method, int done, int total, string detail) =>
         context.Progress?.Report(new ComparisonProgress(method, done, total, detail));
-
-    /// <summary>Forwards on the caller's thread, so fit details arrive in order before the fit returns.</summary>
-    sealed class ImmediateProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

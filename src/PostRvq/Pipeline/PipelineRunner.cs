@@ -59,7 +59,7 @@ public sealed class PipelineRunner(string runFolder, IReadOnlySet<string> force)
         var started = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            var progress = new InlineProgress(p => observer.StageProgress(stage, p));
+            var progress = new SynchronousProgress<StageProgress>(p => observer.StageProgress(stage, p));
             stage.Run(new StageContext(partial, progress, cancellation));
             new StageRecord(stage.Name, fingerprint, DateTimeOffset.UtcNow, started.Elapsed.TotalSeconds).Write(partial);
         }
@@ -89,11 +89,5 @@ public sealed class PipelineRunner(string runFolder, IReadOnlySet<string> force)
         if (Directory.Exists(folder)) Directory.Move(folder, old);
         Directory.Move(partial, folder);
         if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
-    }
-
-    /// <summary>Reports on the calling thread, so a display sees every update in order.</summary>
-    sealed class InlineProgress(Action<StageProgress> report) : IProgress<StageProgress>
-    {
-        public void Report(StageProgress value) => report(value);
     }
 }

@@ -52,7 +52,7 @@ public sealed class ProductQuantizer : FrameQuantizer
         foreach (var part in Split(frames))
         {
             var current = group;
-            var groupProgress = progress is null ? null : new Progress<string>(detail => progress.Report(new FitProgress(current + 1, Codebooks, detail)));
+            var groupProgress = progress is null ? null : new SynchronousProgress<string>(detail => progress.Report(new FitProgress(current + 1, Codebooks, detail)));
             var fit = KMeans.Fit(part.contiguous(), Options.KMeans with { Clusters = Options.CodebookSize, Seed = Options.Seed * 1000 + group }, groupProgress);
             groupCodebooks.Add(fit.Centroids.DetachFromDisposeScope());
             groupNorms.Add(fit.Centroids.square().sum(1).DetachFromDisposeScope());

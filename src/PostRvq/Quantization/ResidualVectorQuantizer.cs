@@ -75,7 +75,7 @@ public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuanti
         for (var stage = 0; stage < Options.Codebooks; stage++)
         {
             using var stageScope = NewDisposeScope();
-            var stageProgress = progress is null ? null : new Progress<string>(detail => progress.Report(new FitProgress(stage + 1, Options.Codebooks, detail)));
+            var stageProgress = progress is null ? null : new SynchronousProgress<string>(detail => progress.Report(new FitProgress(stage + 1, Options.Codebooks, detail)));
             var fit = KMeans.Fit(residual, Options.StageKMeans(stage), stageProgress);
             var codebook = fit.Centroids.DetachFromDisposeScope();
             var norms = codebook.square().sum(1).DetachFromDisposeScope();

@@ -66,7 +66,7 @@ public sealed class StageStandardizedRvq : FrameQuantizer, ITruncatableQuantizer
         {
             using var stageScope = NewDisposeScope();
             var stageIndex = s;
-            var stageProgress = progress is null ? null : new Progress<string>(detail => progress.Report(new FitProgress(stageIndex + 1, Options.Codebooks, detail)));
+            var stageProgress = progress is null ? null : new SynchronousProgress<string>(detail => progress.Report(new FitProgress(stageIndex + 1, Options.Codebooks, detail)));
             var statistics = Standardization.Fit(residual);
             var fit = KMeans.Fit(statistics.Apply(residual), Options.StageKMeans(s), stageProgress);
             var stage = new Stage(statistics, fit.Centroids.DetachFromDisposeScope());

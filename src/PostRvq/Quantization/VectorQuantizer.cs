@@ -32,7 +32,7 @@ public sealed class VectorQuantizer : FrameQuantizer
 
     protected override void FitFrames(Tensor frames, IProgress<FitProgress>? progress)
     {
-        var stageProgress = progress is null ? null : new Progress<string>(detail => progress.Report(new FitProgress(1, 1, detail)));
+        var stageProgress = progress is null ? null : new SynchronousProgress<string>(detail => progress.Report(new FitProgress(1, 1, detail)));
         var fit = KMeans.Fit(frames, Options.KMeans with { Clusters = Options.CodebookSize, Seed = Options.Seed }, stageProgress);
         SetCodebook(fit.Centroids);
     }
