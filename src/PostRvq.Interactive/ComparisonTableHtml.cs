@@ -21,6 +21,8 @@ public static class ComparisonTableHtml
         ("Usage", r => r.CodebookUsage, "0.000"),
         ("Entropy kbps", r => r.EntropyKbps, "0.###"),
         ("Clips", r => r.Clips.Count, "0"),
+        // The equal-budget comparison hinges on this column; 0 means the steps were not recorded.
+        ("Training steps", r => r.TrainingSteps > 0 ? r.TrainingSteps : double.NaN, "#,0"),
     ];
 
     public static string Render(IEnumerable<ComparisonRow> rows)

@@ -40,11 +40,13 @@ type ComparisonTables =
 
     /// A pivot: one frame row per distinct rowKey (in order of first appearance), one column per distinct
     /// columnKey (ascending), holding the mean of value over the rows that share both keys; missing where none do.
+    /// Rows whose column key is NaN (the continuous model has no bitrate) have no column and are left out.
     static member PivotBy(rows: IEnumerable<ComparisonRow>,
                           rowKey: Func<ComparisonRow, string>,
                           columnKey: Func<ComparisonRow, float>,
                           value: Func<ComparisonRow, float>) : Frame<string, float> =
-        let all = Array.ofSeq rows
+        // NaN equals nothing, not even itself, so it cannot key a column.
+        let all = rows |> Seq.filter (fun r -> not (Double.IsNaN(columnKey.Invoke r))) |> Array.ofSeq
         let columns = all |> Array.map columnKey.Invoke |> Array.distinct |> Array.sort
         all
         |> Array.map rowKey.Invoke

@@ -93,4 +93,22 @@ public class QuantizeCliTests
         Assert.Contains("RVQ encode", output);
         Assert.Contains("100.000 %", output);
     }
+
+    [Fact]
+    public void BenchQuantizeTimesTheNaiveReferenceOnASubsampleAndScalesIt()
+    {
+        var (code, output, error) = Run("bench", "quantize", "--n", "600", "--dim", "4", "--stages", "2", "--codes", "8", "--iterations", "3", "--repeats", "1",
+            "--reference-n", "200");
+        Assert.True(code == 0, error);
+        Assert.Contains("naive reference timed on 200 vectors and scaled ×3", output);
+        Assert.Contains("RVQ code agreement | 100.000 %", output);
+    }
+
+    [Fact]
+    public void BenchQuantizeRejectsAReferenceSmallerThanTheCodebook()
+    {
+        var (code, _, error) = Run("bench", "quantize", "--n", "600", "--dim", "4", "--codes", "8", "--reference-n", "4");
+        Assert.NotEqual(0, code);
+        Assert.Contains("--reference-n", error);
+    }
 }

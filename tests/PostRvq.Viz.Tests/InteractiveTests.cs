@@ -50,6 +50,16 @@ public class InteractiveTests
     }
 
     [Fact]
+    public void Comparison_table_shows_each_rows_training_steps()
+    {
+        IEnumerable<ComparisonRow> rows = [TestData.Row("e2e", 16, [5.0]) with { TrainingSteps = 1504 }, TestData.Row("rvq", 16, [5.0])];
+        var html = rows.ToDisplayString("text/html");
+        Assert.Contains("<th style=\"text-align:right\">Training steps</th>", html);
+        Assert.Contains("<td style=\"text-align:right\">1,504</td></tr>", html);
+        Assert.Contains("<td style=\"text-align:right\">–</td></tr>", html);
+    }
+
+    [Fact]
     public void Charts_and_frames_format_as_offline_html()
     {
         Assert.Contains("Plotly.newPlot(", Charts.RateDistortion(TestData.Grid(), AudioMetric.Mel).ToDisplayString("text/html"));

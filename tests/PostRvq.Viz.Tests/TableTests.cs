@@ -25,6 +25,15 @@ public class TableTests
     }
 
     [Fact]
+    public void Pivot_leaves_out_rows_without_a_bitrate()
+    {
+        var continuous = TestData.Row("continuous", double.NaN, [1.0]);
+        var frame = ComparisonTables.Pivot([continuous, .. TestData.Grid()], AudioMetric.Mel);
+        Assert.Equal(["rvq", "pq"], frame.RowKeys);
+        Assert.Equal([3.0, 6.0, 24.0], frame.ColumnKeys);
+    }
+
+    [Fact]
     public void The_flat_frame_has_one_row_per_comparison_row_and_counts_clips()
     {
         var frame = ComparisonTables.ToFrame(TestData.Grid());
