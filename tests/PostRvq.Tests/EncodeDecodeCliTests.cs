@@ -150,6 +150,25 @@ public class EncodeDecodeCliTests(TinyCodecFixture tiny) : IClassFixture<TinyCod
     }
 
     [Fact]
+    public void EvaluateScoresACodecAtEachBitrateAndAContinuousModelOnce()
+    {
+        using var folder = new TempFolder();
+        var csv = folder.File("rows.csv");
+        var audio = Path.GetDirectoryName(tiny.ClipPath)!;
+        var quantized = Run(["evaluate", .. Parts, "--data", audio, "--kbps", "0.75,1.5", "--csv", csv]);
+        Succeeds(quantized);
+        var rows = Evaluation.ComparisonCsv.Read(csv);
+        Assert.Equal([0.75, 1.5], rows.Select(r => r.TargetKbps));
+        Assert.All(rows, r => Assert.Equal(Codec.PostTraining, r.Method));
+        Assert.True(rows[1].Codebooks > rows[0].Codebooks);
+        Assert.True(rows[1].LatentSnrDb > rows[0].LatentSnrDb, $"latent SNR {rows[0].LatentSnrDb} → {rows[1].LatentSnrDb}");
+
+        Succeeds(Run(["evaluate", "--model", tiny.ModelPath, "--data", audio, "--json", folder.File("m.json")]));
+        Assert.Contains("\"mean\"", File.ReadAllText(folder.File("m.json")));
+        Assert.Contains("--kbps needs a codec with a quantizer", Fails(Run(["evaluate", "--model", tiny.ModelPath, "--data", audio, "--kbps", "3"])));
+    }
+
+    [Fact]
     public void UnusableCodecsAreRefusedWithClearErrors()
     {
         using var folder = new TempFolder();

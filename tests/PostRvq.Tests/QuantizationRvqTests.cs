@@ -37,6 +37,40 @@ public class QuantizationRvqTests
     }
 
     [Fact]
+    public void KMeans_LloydIterationsLowerTheErrorUntilConvergence()
+    {
+        var points = Latents(4000, 8, seed: 6);
+        var one = KMeans.Fit(points, new KMeansOptions { Clusters = 64, Iterations = 1 });
+        var many = KMeans.Fit(points, new KMeansOptions { Clusters = 64, Iterations = 25 });
+        Assert.Equal(1, one.Iterations);
+        Assert.True(many.Iterations > 5, $"stopped after {many.Iterations} iterations");
+        Assert.True(many.MeanSquaredError < 0.95 * one.MeanSquaredError, $"25 iterations: MSE {many.MeanSquaredError}, 1: {one.MeanSquaredError}");
+    }
+
+    [Theory]
+    [InlineData(64)]
+    [InlineData(1024)]
+    [InlineData(1 << 16)]
+    public void NearestCode_ChunksBoundTheDistanceBuffer(long codebookSize)
+    {
+        var rows = NearestCode.ChunkFor(codebookSize);
+        Assert.InRange(rows, 64, 65536);
+        Assert.True(rows * codebookSize <= NearestCode.BufferElements || rows == 64, $"{rows} rows × {codebookSize} codes");
+    }
+
+    [Fact]
+    public void NearestCode_GivesTheSameAnswerInAnyChunking()
+    {
+        var points = Latents(1000, 8, seed: 7);
+        var codebook = Latents(50, 8, seed: 8);
+        var whole = NearestCode.Search(points, codebook, chunk: 1000);
+        var pieces = NearestCode.Search(points, codebook, chunk: 7);
+        Assert.True(whole.Indices.eq(pieces.Indices).all().item<bool>());
+        Assert.True(whole.SquaredDistances.allclose(pieces.SquaredDistances));
+        Assert.Throws<ArgumentOutOfRangeException>(() => NearestCode.Search(points, codebook, chunk: 0));
+    }
+
+    [Fact]
     public void KMeans_MiniBatchApproachesFullLloyd()
     {
         var points = Latents(4000, 8, seed: 5);

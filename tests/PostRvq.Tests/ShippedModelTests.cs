@@ -44,4 +44,17 @@ public class ShippedModelTests
         }
         Assert.True(modelMel.Average() < 0.6 * silenceMel.Average(), $"model mel {modelMel.Average():F2}, silence mel {silenceMel.Average():F2}");
     }
+
+    [Fact]
+    public void TheShippedFinetunedAndE2ECodecsKnowTheirKindAndMeetTheEqualBudget()
+    {
+        var models = RepositoryFiles.Path("data", "models");
+        using var finetuned = Codec.Load(Path.Combine(models, "tiny-cpu-finetuned-16k.model"), Path.Combine(models, "tiny-cpu-finetuned-16k.quantizer"));
+        using var e2e = Codec.Load(Path.Combine(models, "tiny-cpu-e2e.model"), Path.Combine(models, "tiny-cpu-e2e.quantizer"));
+        Assert.Equal(Codec.PostTrainingFinetuned, finetuned.Kind);
+        Assert.Equal(Codec.EndToEnd, e2e.Kind);
+        // Equal budget: E2E trained as many steps as the continuous model and its decoder finetuning together.
+        Assert.True(finetuned.Info.FinetuneSteps > 0 && finetuned.Info.Steps > finetuned.Info.FinetuneSteps);
+        Assert.True(e2e.Info.Steps >= finetuned.Info.Steps, $"E2E had {e2e.Info.Steps} steps, the finetuned codec {finetuned.Info.Steps}");
+    }
 }

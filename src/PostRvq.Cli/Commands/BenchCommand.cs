@@ -166,15 +166,20 @@ static class BenchCommand
 
             var kmeansOptions = new KMeansOptions { Clusters = k, Iterations = iters };
             double kmeansMse = 0, naiveMse = 0;
+            var kmeansIterations = 0;
             var kmeans = Median(fitTimes, () =>
             {
                 var fit = KMeans.Fit(data, kmeansOptions);
-                kmeansMse = fit.MeanSquaredError;
+                (kmeansMse, kmeansIterations) = (fit.MeanSquaredError, fit.Iterations);
                 fit.Centroids.Dispose();
             });
-            var naiveKmeans = scale * Median(fitTimes, () => naiveMse = NaiveKMeans(referenceData, k, iters, seed: 0));
-            Row($"k-means fit, {k} codes, {iters} iterations", $"{kmeans:F2} s (MSE {kmeansMse:G4})",
-                $"{naiveKmeans:F2} s (MSE {naiveMse:G4} on its {referenceCount:N0})", $"{naiveKmeans / kmeans:F2}");
+            // Same work for the reference: as many Lloyd iterations as the fit ran (it stops early on convergence),
+            // over as many points as it used (at most MaxPointsPerCluster per centroid).
+            var fitPoints = Math.Min(count, (long)kmeansOptions.MaxPointsPerCluster * k);
+            var naiveKmeans = (double)fitPoints / referenceCount * Median(fitTimes, () => naiveMse = NaiveKMeans(referenceData, k, kmeansIterations, seed: 0));
+            Row($"k-means fit, {k} codes, at most {iters} iterations, on {fitPoints:N0} points",
+                $"{kmeans:F2} s, {kmeansIterations} iterations with k-means++ seeding (MSE {kmeansMse:G4})",
+                $"{naiveKmeans:F2} s, {kmeansIterations} iterations (MSE {naiveMse:G4} on its {referenceCount:N0})", $"{naiveKmeans / kmeans:F2}");
 
             ResidualVectorQuantizer rvq = null!;
             var rvqFit = Median(fitTimes, () =>
@@ -209,9 +214,10 @@ static class BenchCommand
     static void ChunkedMatrixProduct(Tensor data, Tensor codebook)
     {
         using var transposed = codebook.t();
-        for (long start = 0; start < data.shape[0]; start += NearestCode.DefaultChunk)
+        var chunk = NearestCode.ChunkFor(codebook.shape[0]);
+        for (long start = 0; start < data.shape[0]; start += chunk)
         {
-            using var block = data.narrow(0, start, Math.Min(NearestCode.DefaultChunk, data.shape[0] - start));
+            using var block = data.narrow(0, start, Math.Min(chunk, data.shape[0] - start));
             using var product = block.mm(transposed);
         }
     }

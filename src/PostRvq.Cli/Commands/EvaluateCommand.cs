@@ -2,36 +2,78 @@ using System.CommandLine;
 using System.Text.Json;
 using PostRvq.Codecs;
 using PostRvq.Data;
+using PostRvq.Evaluation;
 using PostRvq.Metrics;
 
 namespace PostRvq.Cli.Commands;
 
-/// <summary><c>postrvq evaluate</c>: scores a continuous model on whole clips of one corpus split.</summary>
+/// <summary>
+/// <c>postrvq evaluate</c>: scores a codec on whole clips of one corpus split. A continuous model is scored once;
+/// a codec with a quantizer (post-training, finetuned or E2E) once per target bitrate, as rows of the comparison table.
+/// </summary>
 static class EvaluateCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "A .model file, a checkpoint, or a run folder", Required = true };
+        var codecOptions = new CodecOptions();
         var data = new Option<string>("--data") { Description = "Corpus folder, manifest.jsonl, or a plain folder of audio", Required = true };
         var split = new Option<string>("--split") { Description = "train, valid or test", DefaultValueFactory = _ => "test" };
-        var json = new Option<string?>("--json") { Description = "Also write the per-clip rows and means to this JSON file" };
-        var command = new Command("evaluate", "Score a continuous model on a corpus split (mel, STFT, SI-SDR, SNR)") { model, data, split, json };
+        var kbps = new Option<string?>("--kbps") { Description = "With a quantizer: comma-separated target bitrates (default 3,10,16,24; a truncatable quantizer keeps the codebooks that fit each)" };
+        var csv = new Option<string?>("--csv") { Description = "With a quantizer: also write the rows to this results CSV (the format of `postrvq quantize`)" };
+        var json = new Option<string?>("--json") { Description = "Without a quantizer: also write the per-clip rows and means to this JSON file" };
+        var command = new Command("evaluate", "Score a codec on a corpus split (mel, STFT, SI-SDR, SNR), at each bitrate when it has a quantizer")
+        {
+            data, split, kbps, csv, json,
+        };
+        codecOptions.AddTo(command);
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            CliErrors.RequireExists(parse.GetValue(model)!, "--model");
-            var (autoencoder, info) = ModelFile.Load(parse.GetValue(model)!);
-            using var _ = autoencoder;
-            var rows = Evaluate(autoencoder, Corpus.Load(parse.GetValue(data)!).Split(parse.GetValue(split)!));
-            MetricsTable.Print($"{info.Config} on the {parse.GetValue(split)} split", rows);
-            if (parse.GetValue(json) is { } path)
-                IO.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new
-                {
-                    mean = AudioMetrics.Mean(rows.Select(r => r.Values)),
-                    clips = rows.Select(r => new { clip = r.Clip, seconds = r.Seconds, metrics = r.Values }),
-                }, new JsonSerializerOptions { WriteIndented = true }));
+            using var codec = codecOptions.Load(parse, needsQuantizer: false);
+            var splitName = parse.GetValue(split)!;
+            var corpus = Corpus.Load(parse.GetValue(data)!).Split(splitName);
+            if (codec.Quantizer is null)
+            {
+                foreach (var (name, given) in new[] { ("--kbps", parse.GetValue(kbps)), ("--csv", parse.GetValue(csv)) })
+                    if (given is not null) throw new ArgumentException($"{name} needs a codec with a quantizer; {codec.Source} is continuous");
+                ScoreContinuous(codec, corpus, splitName, parse.GetValue(json));
+            }
+            else
+            {
+                if (parse.GetValue(json) is not null) throw new ArgumentException("--json is for a continuous model; with a quantizer use --csv");
+                var targets = QuantizeCommand.ParseKbps(parse.GetValue(kbps) ?? "3,10,16,24");
+                ScoreAtBitrates(codec, corpus, splitName, targets, parse.GetValue(csv));
+            }
             return 0;
         }));
         return command;
+    }
+
+    static void ScoreContinuous(Codec codec, Corpus split, string splitName, string? jsonPath)
+    {
+        var rows = Evaluate(codec.Model, split);
+        MetricsTable.Print($"{codec.Info.Config} on the {splitName} split", rows);
+        if (jsonPath is not null)
+            IO.AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(new
+            {
+                mean = AudioMetrics.Mean(rows.Select(r => r.Values)),
+                clips = rows.Select(r => new { clip = r.Clip, seconds = r.Seconds, metrics = r.Values }),
+            }, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    static void ScoreAtBitrates(Codec codec, Corpus split, string splitName, IReadOnlyList<double> targets, string? csvPath)
+    {
+        var clips = split.LoadAll(codec.SampleRate);
+        Console.WriteLine($"Scoring {codec.Kind} codec {codec.Source} ({codec.Info.Steps:N0} training steps) on {clips.Count} clips of the {splitName} split "
+            + $"at {string.Join(", ", targets)} kbps");
+        var options = new ComparisonOptions { TargetKbps = targets, Split = splitName };
+        var progress = new SynchronousProgress<ComparisonProgress>(p => Console.WriteLine($"{p.Done}/{p.Total}: {p.Detail}"));
+        var rows = QuantizerComparison.EvaluateFitted(options, codec.Kind, codec.Model, codec.Quantizer!, clips, codec.Info.Steps, progress);
+        QuantizeCommand.PrintTable(rows, $"{codec.Kind} on the {splitName} split");
+        if (csvPath is not null)
+        {
+            ComparisonCsv.Write(csvPath, rows);
+            Console.WriteLine($"Wrote {csvPath}");
+        }
     }
 
     /// <summary>Reconstructs and scores every clip of <paramref name="split"/>.</summary>

@@ -154,9 +154,9 @@ static class QuantizeCommand
         return rows;
     }
 
-    static void PrintTable(IReadOnlyList<ComparisonRow> rows)
+    internal static void PrintTable(IReadOnlyList<ComparisonRow> rows, string title = "quantizers on fixed latents")
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("quantizers on fixed latents");
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title));
         table.AddColumn("method");
         foreach (var header in new[] { "target kbps", "kbps", "nq", "latent SNR dB ↑", "usage", "perplexity", "entropy kbps", "mel ↓", "STFT ↓", "SI-SDR dB ↑", "SNR dB ↑", "fit s" })
             table.AddColumn(new TableColumn(header).RightAligned());

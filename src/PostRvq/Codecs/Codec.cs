@@ -78,12 +78,16 @@ public sealed class Codec : IDisposable
         return Own(model, () => new Codec(model, info, null, null, Continuous, path));
     }
 
-    /// <summary>Combines a model (file, checkpoint or run folder) with a quantizer file fitted on its latents.</summary>
+    /// <summary>
+    /// Combines a model (file, checkpoint or run folder) with a quantizer file fitted on its latents. Without
+    /// <paramref name="kind"/>, the model's own record decides: a finetuned decoder makes a
+    /// <see cref="PostTrainingFinetuned"/> codec, an E2E model an <see cref="EndToEnd"/> one, any other a <see cref="PostTraining"/> one.
+    /// </summary>
     /// <exception cref="InvalidDataException">A bad file, or a quantizer whose dimension is not the model's latent dim.</exception>
     /// <exception cref="ArgumentException"><paramref name="kind"/> is unknown or <see cref="Continuous"/>.</exception>
-    public static Codec Load(string modelPath, string quantizerPath, string kind = PostTraining)
+    public static Codec Load(string modelPath, string quantizerPath, string? kind = null)
     {
-        RequireKind(kind, hasQuantizer: true);
+        if (kind is not null) RequireKind(kind, hasQuantizer: true);
         var quantizerBytes = QuantizerFile.ReadBytes(quantizerPath);
         var quantizer = QuantizerFile.Build(QuantizerFile.FromBytes(quantizerBytes, quantizerPath), quantizerPath);
         var (model, info) = ModelFile.Load(modelPath);
@@ -94,8 +98,16 @@ public sealed class Codec : IDisposable
                 $"{quantizerPath} codes {quantizer.Dimension}-dimensional latents but the model {modelPath} has latent dim " +
                 $"{info.Options.LatentDim}; fit the quantizer on this model's latents");
         }
-        return Own(model, () => new Codec(model, info, quantizer, quantizerBytes, kind, $"{modelPath} + {quantizerPath}"));
+        return Own(model, () => new Codec(model, info, quantizer, quantizerBytes, kind ?? KindOf(info), $"{modelPath} + {quantizerPath}"));
     }
+
+    /// <summary>The kind of codec a model with a quantizer makes, from how the model was trained (<see cref="ModelInfo.Kind"/>).</summary>
+    public static string KindOf(ModelInfo info) => info.Kind switch
+    {
+        "finetuned" => PostTrainingFinetuned,
+        EndToEnd => EndToEnd,
+        _ => PostTraining,
+    };
 
     /// <summary>Writes this codec as one <see cref="CodecFile"/> bundle.</summary>
     public void Save(string path) => CodecFile.Save(path, this);

@@ -77,7 +77,8 @@ public static class KMeans
             reseeded += ReseedEmpty(updated, counts, points, nearest.SquaredDistances);
             centroids.copy_(updated);
             progress?.Report($"k-means iteration {iteration}/{options.Iterations}: MSE {mse:G4}");
-            if (previous - mse <= options.Tolerance * previous) break;
+            // The first iteration has nothing to compare with (∞ − mse ≤ tol · ∞ would stop it at once).
+            if (iteration > 1 && previous - mse <= options.Tolerance * previous) break;
             previous = mse;
         }
         var final = NearestCode.Search(points, centroids).SquaredDistances.mean().item<float>();

@@ -108,7 +108,7 @@ public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuanti
     {
         var count = frames.shape[0];
         var codes = empty(count, Codebooks, dtype: ScalarType.Int64, device: frames.device);
-        var chunk = Math.Max(1, NearestCode.DefaultChunk / Options.BeamWidth);
+        var chunk = Math.Max(1, NearestCode.ChunkFor(Options.CodebookSize) / Options.BeamWidth);
         for (long start = 0; start < count; start += chunk)
         {
             using var chunkScope = NewDisposeScope();
