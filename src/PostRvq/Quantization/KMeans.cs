@@ -44,17 +44,22 @@ public static class KMeans
     {
         var count = points.shape[0];
         var seeds = empty(k, points.shape[1], dtype: points.dtype, device: points.device);
-        var first = randint(count, [1], generator: generator, device: points.device);
-        seeds[0] = points.index_select(0, first).squeeze(0);
-        var nearest = (points - seeds[0]).square().sum(1);
-        for (var i = 1; i < k; i++)
+        var pointNorms = points.square().sum(1);
+        var nearest = full(count, double.PositiveInfinity, dtype: points.dtype, device: points.device);
+        var next = randint(count, [1], generator: generator, device: points.device);
+        for (var i = 0; i < k; i++)
         {
             using var step = NewDisposeScope();
+            var seed = points.index_select(0, next).squeeze(0);
+            seeds[i] = seed;
+            // ‖x − s‖² = ‖x‖² − 2 x·s + ‖s‖² is one [N]-sized matrix-vector product, where (x − s)² would
+            // allocate two [N, D] temporaries per seed (slow when the allocator maps fresh pages for them).
+            var distances = points.mv(seed).mul_(-2).add_(pointNorms).add_(seed.dot(seed)).clamp_min_(0);
+            nearest.copy_(minimum(nearest, distances));
+            if (i == k - 1) break;
             // All points coincide with seeds: any point is as good as another.
             var weights = nearest.sum().item<float>() > 0 ? nearest : ones_like(nearest);
-            var next = multinomial(weights, 1, generator: generator);
-            seeds[i] = points.index_select(0, next).squeeze(0);
-            nearest.copy_(minimum(nearest, (points - seeds[i]).square().sum(1)));
+            next = multinomial(weights, 1, generator: generator).MoveToOuterDisposeScope();
         }
         return seeds;
     }
