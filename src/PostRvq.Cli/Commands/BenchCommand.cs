@@ -138,7 +138,7 @@ static class BenchCommand
             using var referenceData = data.narrow(0, 0, referenceCount);
             using var codebook = data.narrow(0, 0, k).clone();
             var flops = 2.0 * count * k * d;
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("measure", "PostRvq (median)", "naive reference (scaled to --n)", "reference / PostRvq");
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("measure", "PostRvq (median)", "naive reference (subsample, scaled)", "reference / PostRvq");
             // Each figure is printed as soon as it is measured: a full-size run takes many minutes.
             void Row(string measure, string ours, string reference = "", string ratio = "")
             {
