@@ -16,7 +16,7 @@ public class QuantizationRvqTests
         return scales is null ? frames : frames * tensor(scales);
     }
 
-    static double Mse(IQuantizer quantizer, Tensor frames) =>
+    internal static double Mse(IQuantizer quantizer, Tensor frames) =>
         (quantizer.QuantizeFrames(frames).Quantized - frames).square().mean().item<float>();
 
     [Fact]

@@ -7,8 +7,7 @@ public class QuantizationZooTests
 {
     static readonly KMeansOptions QuickKMeans = new() { Iterations = 8 };
 
-    static double Mse(IQuantizer quantizer, Tensor frames) =>
-        (quantizer.QuantizeFrames(frames).Quantized - frames).square().mean().item<float>();
+    static double Mse(IQuantizer quantizer, Tensor frames) => QuantizationRvqTests.Mse(quantizer, frames);
 
     /// <summary>Frames [n, d] on a rank-r subspace plus a little noise: strongly correlated across all dims.</summary>
     static Tensor LowRank(int n, int d, int rank, int seed)

@@ -40,7 +40,7 @@ static class EvaluateCommand
             else
             {
                 if (parse.GetValue(json) is not null) throw new ArgumentException("--json is for a continuous model; with a quantizer use --csv");
-                var targets = QuantizeCommand.ParseKbps(parse.GetValue(kbps) ?? "3,10,16,24");
+                var targets = parse.GetValue(kbps) is { } list ? QuantizeCommand.ParseKbps(list) : new ComparisonOptions().TargetKbps;
                 ScoreAtBitrates(codec, corpus, splitName, targets, parse.GetValue(csv));
             }
             return 0;

@@ -119,8 +119,7 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
         var target = Path.Combine(context.Folder, FinetunedFileName);
         if (!options.Train)
         {
-            File.Copy(options.FinetunedModel, target);
-            File.Copy(PaperPipelineOptions.QuantizerOf(options.FinetunedModel), PaperPipelineOptions.QuantizerOf(target));
+            CopyWithQuantizer(options.FinetunedModel, target);
             return;
         }
         var quantizer = Path.Combine(Stage("quantizers"), "quantizers", StandardizedRvq.Kind + QuantizerFile.Extension);
@@ -134,8 +133,7 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
         var target = Path.Combine(context.Folder, E2EFileName);
         if (!options.Train)
         {
-            File.Copy(options.E2EModel, target);
-            File.Copy(PaperPipelineOptions.QuantizerOf(options.E2EModel), PaperPipelineOptions.QuantizerOf(target));
+            CopyWithQuantizer(options.E2EModel, target);
             return;
         }
         // Equal budget: the E2E model gets as many steps as the continuous model and its finetuning together.
@@ -164,6 +162,13 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
             rows.AddRange(QuantizerComparison.EvaluateFitted(Comparison(null) with { TargetKbps = kbps }, method, model, quantizer, clips, info.Steps, progress));
         }
         ComparisonCsv.Write(Path.Combine(context.Folder, RowsFileName), rows);
+    }
+
+    /// <summary>Copies a shipped model and the quantizer beside it, so the stage folder holds the codec whole.</summary>
+    static void CopyWithQuantizer(string model, string target)
+    {
+        File.Copy(model, target);
+        File.Copy(PaperPipelineOptions.QuantizerOf(model), PaperPipelineOptions.QuantizerOf(target));
     }
 
     static long StepsOf(string modelPath)
