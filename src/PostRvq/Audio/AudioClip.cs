@@ -47,6 +47,9 @@ public sealed record AudioClip(float[] Samples, int SampleRate)
     /// <summary>RMS in dB relative to full scale (a full-scale square wave is 0 dBFS); negative infinity for silence.</summary>
     public double RmsDbfs => 20 * Math.Log10(Rms);
 
+    /// <summary>Below −80 dBFS RMS: nothing a scale-invariant metric such as SI-SDR can measure.</summary>
+    public bool IsSilent => Rms < 1e-4;
+
     /// <summary>A copy of samples [start, start + count).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The range does not lie inside the clip.</exception>
     public AudioClip SliceSamples(int start, int count)

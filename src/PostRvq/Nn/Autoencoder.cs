@@ -1,4 +1,5 @@
-// The continuous autoencoder of DAC (Kumar et al. 2023) with the quantizer removed, as trained before post-training quantization.
+// The continuous autoencoder trained before post-training quantization: DAC's (Kumar et al. 2023) with the quantizer
+// removed, or the frame-rate MDCT family; AutoencoderOptions.Kind picks one.
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,16 +11,23 @@ namespace PostRvq.Nn;
 /// </summary>
 public sealed class Autoencoder : nn.Module<Tensor, Tensor>
 {
-    private readonly Encoder encoder;
-    private readonly Decoder decoder;
+    private readonly nn.Module<Tensor, Tensor> encoder;
+    private readonly nn.Module<Tensor, Tensor> decoder;
 
     private Autoencoder(AutoencoderOptions options) : base(nameof(Autoencoder))
     {
         Options = options;
-        encoder = new Encoder(options);
-        decoder = new Decoder(options);
+        (encoder, decoder) = options.Kind == ModelKinds.Mdct
+            ? (new MdctEncoder(options), new MdctDecoder(options))
+            : ((nn.Module<Tensor, Tensor>)new Encoder(options), (nn.Module<Tensor, Tensor>)new Decoder(options));
         RegisterComponents();
     }
+
+    /// <summary>The encoder of an <c>mdct</c> model, whose linear path and bin scales <see cref="MdctLinearInit"/> sets; null otherwise.</summary>
+    public MdctEncoder? MdctEncoder => encoder as MdctEncoder;
+
+    /// <summary>The decoder of an <c>mdct</c> model; null otherwise.</summary>
+    public MdctDecoder? MdctDecoder => decoder as MdctDecoder;
 
     public AutoencoderOptions Options { get; }
 

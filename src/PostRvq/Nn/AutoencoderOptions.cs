@@ -1,13 +1,22 @@
 namespace PostRvq.Nn;
 
 /// <summary>
-/// Sizes of the DAC-style continuous autoencoder (Kumar et al. 2023, "High-Fidelity Audio Compression with
-/// Improved RVQGAN"), without a quantizer. The defaults are a small 24 kHz model with hop 320 (75 Hz); DAC's
-/// 44.1 kHz model uses EncoderDim 64, EncoderStrides [2,4,8,8] and DecoderDim 1536.
+/// Sizes of the continuous autoencoder, without a quantizer. <see cref="Kind"/> picks the family:
+/// <list type="bullet">
+/// <item><c>waveform</c>: DAC's convolutional model on raw samples (Kumar et al. 2023, "High-Fidelity Audio Compression
+/// with Improved RVQGAN"). The defaults are a small 24 kHz model with hop 320 (75 Hz); DAC's 44.1 kHz model uses
+/// EncoderDim 64, EncoderStrides [2,4,8,8] and DecoderDim 1536.</item>
+/// <item><c>mdct</c>: a frame-rate model on MDCT coefficients (<see cref="MdctEncoder"/>, <see cref="MdctDecoder"/>): hop <see cref="MdctHop"/>,
+/// a linear path that can start as the PCA of corpus frames, and ConvNeXt blocks of width <see cref="FrameChannels"/>.</item>
+/// </list>
+/// Options of the other family are ignored.
 /// </summary>
 public sealed record AutoencoderOptions
 {
     private int[]? decoderStrides;
+
+    /// <summary>The model family: <c>waveform</c> (default, DAC-style) or <c>mdct</c>.</summary>
+    public string Kind { get; init; } = ModelKinds.Waveform;
 
     public int SampleRate { get; init; } = 24000;
 
@@ -42,8 +51,32 @@ public sealed record AutoencoderOptions
     /// </summary>
     public double ConvInitStd { get; init; } = 0.02;
 
-    /// <summary>Samples per latent frame: the product of the encoder strides.</summary>
-    public int HopLength => EncoderStrides.Aggregate(1, (product, stride) => product * stride);
+    /// <summary><c>mdct</c>: the MDCT hop N (window 2N), which is also the latent hop (320 at 24 kHz gives 75 Hz).</summary>
+    public int MdctHop { get; init; } = 320;
+
+    /// <summary><c>mdct</c>: width C of the frame-rate ConvNeXt blocks.</summary>
+    public int FrameChannels { get; init; } = 256;
+
+    /// <summary><c>mdct</c>: width of each block's per-frame MLP (Vocos: 3C).</summary>
+    public int FrameHidden { get; init; } = 768;
+
+    /// <summary><c>mdct</c>: frames the depthwise conv of each block sees (Vocos: 7).</summary>
+    public int FrameKernel { get; init; } = 7;
+
+    /// <summary><c>mdct</c>: ConvNeXt blocks in the encoder's nonlinear branch.</summary>
+    public int EncoderBlocks { get; init; } = 2;
+
+    /// <summary><c>mdct</c>: ConvNeXt blocks in the decoder's nonlinear branch.</summary>
+    public int DecoderBlocks { get; init; } = 6;
+
+    /// <summary>
+    /// <c>mdct</c>: start the linear paths at the PCA of the training set's MDCT frames, so step 0 is already the
+    /// linear codec; off starts them at random. The per-bin input scales are fitted either way.
+    /// </summary>
+    public bool LinearInit { get; init; } = true;
+
+    /// <summary>Samples per latent frame: the MDCT hop, or the product of the encoder strides.</summary>
+    public int HopLength => Kind == ModelKinds.Mdct ? MdctHop : EncoderStrides.Aggregate(1, (product, stride) => product * stride);
 
     /// <summary>Latent frames per second.</summary>
     public double FrameRate => (double)SampleRate / HopLength;
@@ -51,9 +84,30 @@ public sealed record AutoencoderOptions
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first option that is out of range.</summary>
     public void Validate()
     {
+        if (!ModelKinds.All.Contains(Kind))
+            throw new ArgumentException($"kind '{Kind}' is unknown; the known kinds are {string.Join(", ", ModelKinds.All)}.", nameof(Kind));
         RequirePositive(SampleRate, nameof(SampleRate));
-        RequirePositive(EncoderDim, nameof(EncoderDim));
         RequirePositive(LatentDim, nameof(LatentDim));
+        if (Kind == ModelKinds.Mdct) ValidateMdct();
+        else ValidateWaveform();
+    }
+
+    void ValidateMdct()
+    {
+        RequirePositive(MdctHop, nameof(MdctHop));
+        RequirePositive(FrameChannels, nameof(FrameChannels));
+        RequirePositive(FrameHidden, nameof(FrameHidden));
+        if (EncoderBlocks < 0) throw new ArgumentException($"{nameof(EncoderBlocks)} must not be negative; got {EncoderBlocks}.", nameof(EncoderBlocks));
+        if (DecoderBlocks < 0) throw new ArgumentException($"{nameof(DecoderBlocks)} must not be negative; got {DecoderBlocks}.", nameof(DecoderBlocks));
+        if (FrameKernel < 1 || FrameKernel % 2 == 0)
+            throw new ArgumentException($"{nameof(FrameKernel)} must be a positive odd number so frame counts stay exact; got {FrameKernel}.", nameof(FrameKernel));
+        if (LatentDim > MdctHop)
+            throw new ArgumentException($"{nameof(LatentDim)} {LatentDim} cannot exceed the {MdctHop} MDCT coefficients of a frame.", nameof(LatentDim));
+    }
+
+    void ValidateWaveform()
+    {
+        RequirePositive(EncoderDim, nameof(EncoderDim));
         RequirePositive(DecoderDim, nameof(DecoderDim));
         if (!(ConvInitStd > 0) || !double.IsFinite(ConvInitStd))
             throw new ArgumentException($"{nameof(ConvInitStd)} must be positive; got {ConvInitStd}.", nameof(ConvInitStd));

@@ -37,6 +37,7 @@ public abstract class AdversarialTrainer : IDisposable
     readonly IReadOnlyList<AudioClip> validationClips;
     readonly MultiScaleMelLoss melLoss;
     readonly MultiResolutionStftLoss stftLoss;
+    readonly WaveformLoss waveformLoss;
     readonly TrainingLog log;
     string? lastCheckpoint;
 
@@ -45,6 +46,8 @@ public abstract class AdversarialTrainer : IDisposable
     public Autoencoder Model { get; }
     public Discriminator Discriminator { get; }
     public string RunFolder { get; }
+    /// <summary>The linear codec an <c>mdct</c> model's fresh weights were set from; null for the waveform family.</summary>
+    public MdctLinearCodec? LinearCodec { get; }
     /// <summary>Optimiser steps taken so far.</summary>
     public long Step { get; private set; }
     public string CheckpointPath => Path.Combine(RunFolder, Checkpoint.FileName);
@@ -78,15 +81,20 @@ public abstract class AdversarialTrainer : IDisposable
 
         torch.manual_seed(config.Training.Seed);
         Model = Autoencoder.Create(config.Model);
+        // An MDCT model starts from the linear codec of its training frames; a resume then loads over it.
+        if (config.Model.Kind == ModelKinds.Mdct) LinearCodec = MdctLinearInit.FitAndApply(Model, train);
         Model.to(Device);
         Discriminator = Discriminator.Create(config.Discriminator, sampleRate);
         Discriminator.to(Device);
         var t = config.Training;
         crops = new RandomCrops(train, t.CropLength(sampleRate), t.BatchSize, unchecked((ulong)t.Seed));
         var validationSet = t.ValidationClips == 0 ? valid : valid.Take(t.ValidationClips).ToList();
-        validationClips = EvaluationCrops.Fixed(validationSet, (int)Math.Round(t.ValidationSeconds * sampleRate)).ToList();
+        // SI-SDR of a silent crop is undefined, and one such crop would swamp the mean.
+        validationClips = EvaluationCrops.Fixed(validationSet, (int)Math.Round(t.ValidationSeconds * sampleRate))
+            .Where(crop => !crop.IsSilent).ToList();
         melLoss = new MultiScaleMelLoss(sampleRate);
         stftLoss = new MultiResolutionStftLoss();
+        waveformLoss = new WaveformLoss(config.Model.HopLength);
         log = new TrainingLog(runFolder);
     }
 
@@ -215,6 +223,18 @@ public abstract class AdversarialTrainer : IDisposable
         var total = mel * weights.Mel + stft * weights.Stft;
         losses["mel"] = EnsureFinite(mel, "mel");
         losses["stft"] = EnsureFinite(stft, "stft");
+        if (weights.Waveform > 0)
+        {
+            var wave = WaveformLoss.Samples(reconstruction, audio);
+            total = total + wave * weights.Waveform;
+            losses["wave"] = EnsureFinite(wave, "wave");
+        }
+        if (weights.Mdct > 0)
+        {
+            var coefficients = waveformLoss.Coefficients(reconstruction, audio);
+            total = total + coefficients * weights.Mdct;
+            losses["mdct"] = EnsureFinite(coefficients, "mdct");
+        }
         if (generated.ExtraLoss is { } extra) total = total + extra;
         if (adversarial)
         {
@@ -266,7 +286,7 @@ public abstract class AdversarialTrainer : IDisposable
         lastCheckpoint = CheckpointPath;
     }
 
-    protected double CurrentLearningRate => Config.Training.LearningRate * Math.Pow(Config.Training.LearningRateDecay, Step);
+    protected double CurrentLearningRate => Config.Training.LearningRateAt(Step);
 
     // Computing the decayed rate from the step keeps resume exact without saving a scheduler.
     void SetLearningRate()
@@ -295,6 +315,8 @@ public abstract class AdversarialTrainer : IDisposable
     /// <summary>Names the sections that differ, ignoring the step count, which a resumed run may extend.</summary>
     string? ConfigDifference(ExperimentConfig saved, ExperimentConfig current)
     {
+        if (saved.Model.Kind != current.Model.Kind)
+            return $"model.kind is '{saved.Model.Kind}' in the checkpoint but '{current.Model.Kind}' in the config";
         var a = saved with { Name = "", Training = saved.Training with { Steps = 0 } };
         var b = current with { Name = "", Training = current.Training with { Steps = 0 } };
         var sections = new List<(string Section, Func<ExperimentConfig, object> Select)>

@@ -17,6 +17,11 @@ public sealed record TrainingOptions
     public double WeightDecay { get; init; } = 0.01;
     /// <summary>Per-step factor of the exponential learning-rate decay.</summary>
     public double LearningRateDecay { get; init; } = 0.999996;
+    /// <summary>
+    /// Steps over which the rate ramps linearly from 1/warm-up to its full value (DAC: 0, none). Adam's first steps
+    /// move every weight by about the full rate, which a model that starts from a good linear codec cannot afford.
+    /// </summary>
+    public int LearningRateWarmupSteps { get; init; } = 0;
     public double GeneratorGradientClip { get; init; } = 1000.0;
     public double DiscriminatorGradientClip { get; init; } = 10.0;
     /// <summary>Train with the discriminators; off gives a quick reconstruction-only run.</summary>
@@ -29,6 +34,10 @@ public sealed record TrainingOptions
     public double ValidationSeconds { get; init; } = 2.0;
     public int CheckpointEvery { get; init; } = 100;
     public long Seed { get; init; } = 0;
+
+    /// <summary>The rate of optimiser step <paramref name="step"/> (0-based): warm-up, then exponential decay.</summary>
+    public double LearningRateAt(long step) =>
+        LearningRate * Math.Pow(LearningRateDecay, step) * Math.Min(1.0, (step + 1.0) / Math.Max(LearningRateWarmupSteps, 1));
 
     /// <summary>Crop length in samples at <paramref name="sampleRate"/>.</summary>
     public int CropLength(int sampleRate) => (int)Math.Round(CropSeconds * sampleRate);
@@ -52,6 +61,7 @@ public sealed record TrainingOptions
         Positive("validationSeconds", ValidationSeconds);
         if (Beta1 is < 0 or >= 1) throw new ArgumentException($"training.beta1 must be in [0, 1), not {Beta1}");
         if (Beta2 is < 0 or >= 1) throw new ArgumentException($"training.beta2 must be in [0, 1), not {Beta2}");
+        if (LearningRateWarmupSteps < 0) throw new ArgumentException("training.learningRateWarmupSteps must not be negative");
         if (AdversarialWarmupSteps < 0) throw new ArgumentException("training.adversarialWarmupSteps must not be negative");
         if (ValidationClips < 0) throw new ArgumentException("training.validationClips must not be negative");
     }

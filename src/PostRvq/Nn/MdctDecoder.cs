@@ -1,0 +1,63 @@
+// The synthesis half of the MDCT autoencoder: the linear codec's inverse plus a learnt correction, at the frame rate.
+using PostRvq.Spectral;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PostRvq.Nn;
+
+/// <summary>
+/// Latent [B, D, F] → audio [B, 1, F·N]. Latent frame f writes MDCT frames f and f + 1 (a kernel-2 transposed conv),
+/// X̂ = σ · linear(z) + s · out_proj(blocks(in_proj(z))), and the inverse MDCT overlap-adds X̂ into samples. The
+/// real-valued transform carries phase in the coefficients' signs, so there is no phase to invent. out_proj starts
+/// at zero, so a fresh decoder is exactly its linear path.
+/// </summary>
+public sealed class MdctDecoder : nn.Module<Tensor, Tensor>
+{
+    private readonly ConvTranspose1d linear;
+    private readonly Conv1d in_proj;
+    private readonly LayerNorm in_norm;
+    private readonly Sequential blocks;
+    private readonly LayerNorm out_norm;
+    private readonly ConvTranspose1d out_proj;
+    private readonly Tensor bin_scale;
+    private readonly Tensor latent_scale;
+    private readonly Mdct mdct;
+
+    public MdctDecoder(AutoencoderOptions options) : base(nameof(MdctDecoder))
+    {
+        long bins = options.MdctHop, channels = options.FrameChannels;
+        mdct = new Mdct(options.MdctHop);
+        linear = nn.ConvTranspose1d(options.LatentDim, bins, kernel_size: 2, bias: false);
+        in_proj = nn.Conv1d(options.LatentDim, channels, kernel_size: 3, padding: 1);
+        in_norm = nn.LayerNorm(channels, eps: 1e-6);
+        blocks = MdctEncoder.FrameBlocks(options, options.DecoderBlocks);
+        out_norm = nn.LayerNorm(channels, eps: 1e-6);
+        out_proj = nn.ConvTranspose1d(channels, bins, kernel_size: 2);
+        bin_scale = ones(bins);
+        latent_scale = ones(1);
+        RegisterComponents();
+        using (no_grad())
+        {
+            out_proj.weight!.zero_();
+            out_proj.bias!.zero_();
+        }
+    }
+
+    /// <summary>The kernel-2 transposed projection [D, N, 2] of latents onto MDCT frames.</summary>
+    public Parameter LinearWeight => linear.weight!;
+
+    /// <summary>Per-bin scale [N] of the nonlinear branch's output.</summary>
+    public Tensor BinScale => bin_scale;
+
+    /// <summary>σ [1]: the RMS of the linear projection, which keeps the latent near unit scale and the weights orthonormal.</summary>
+    public Tensor LatentScale => latent_scale;
+
+    public override Tensor forward(Tensor latent)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = MdctEncoder.ChannelNorm(in_norm, in_proj.call(latent));
+        hidden = MdctEncoder.ChannelNorm(out_norm, blocks.call(hidden));
+        var coefficients = linear.call(latent) * latent_scale + out_proj.call(hidden) * bin_scale.reshape(1, -1, 1);
+        return mdct.Inverse(coefficients).MoveToOuterDisposeScope();
+    }
+}
