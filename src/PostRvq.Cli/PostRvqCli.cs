@@ -15,6 +15,7 @@ public static class PostRvqCli
         root.Subcommands.Add(ReconstructCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(AnchorCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(BundleCommand.Create());

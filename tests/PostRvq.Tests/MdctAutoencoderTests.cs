@@ -112,7 +112,7 @@ public class MdctAutoencoderTests
         model.to(float64);
         using (no_grad())
             foreach (var (name, parameter) in model.named_parameters())
-                if (name.Contains("out_proj")) parameter.normal_(0, 0.1);
+                if (name.Contains("out_proj") || name.Contains("gate_proj")) parameter.normal_(0, 0.1);
         using var scope = NewDisposeScope();
         var audio = randn(2, 1, 400, dtype: float64) * 0.3;
         (model.call(audio) - audio).abs().mean().backward();

@@ -1,4 +1,5 @@
 using PostRvq.Cli;
+using PostRvq.Cli.Pipeline;
 using PostRvq.Evaluation;
 using PostRvq.Latents;
 using Spectre.Console;
@@ -26,6 +27,28 @@ public class QuantizeCliTests
     }
 
     [Fact]
+    public void Pipeline_RefusesAFinetunedModelOfAnotherFamily()
+    {
+        using var folder = new TempFolder();
+        var waveform = RepositoryFiles.Path("data", "models", "tiny-cpu-waveform-finetuned-16k.model");
+        var (code, _, error) = Run("pipeline", "--data", SamplesPath, "--model", ModelPath, "--finetuned-model", waveform, "--out", folder.File("run"));
+        Assert.Equal(1, code);
+        Assert.Contains("would not compare", error);
+        Assert.False(Directory.Exists(folder.File("run")));
+    }
+
+    [Fact]
+    public void Pipeline_RunsFinetunedAndE2EStagesOnlyForGivenOrTrainedModels()
+    {
+        static string[] Names(PaperPipelineOptions options) => new PaperPipeline(options, "run").Stages().Select(s => s.Name).ToArray();
+        Assert.Equal(["model", "latents", "quantizers", "report"], Names(new PaperPipelineOptions()));
+        Assert.Equal(["model", "latents", "quantizers", "e2e", "evaluation", "report"], Names(new PaperPipelineOptions { E2EModel = "e2e.model" }));
+        string[] all = ["model", "latents", "quantizers", "finetune", "e2e", "evaluation", "report"];
+        Assert.Equal(all, Names(new PaperPipelineOptions { FinetunedModel = "ft.model", E2EModel = "e2e.model" }));
+        Assert.Equal(all, Names(new PaperPipelineOptions { Train = true }));
+    }
+
+    [Fact]
     public void LatentsThenQuantize_WritesResultsAndQuantizers()
     {
         using var folder = new TempFolder();
@@ -49,7 +72,10 @@ public class QuantizeCliTests
         Assert.Equal(["continuous", "rvq", "rvq", "srvq", "srvq"], rows.Select(r => r.Method));
         Assert.Equal([8, 26], rows.Where(r => r.Method == "rvq").Select(r => r.Codebooks));
         Assert.All(rows.Skip(1), r => Assert.True(r.Kbps <= r.TargetKbps && r.Clips.Count == 1 && r.Split == "test"));
-        Assert.All(rows, r => Assert.Equal(1150, r.TrainingSteps));
+        // Every row carries the shipped model's steps (read from its file: the model will be retrained).
+        var (model, info) = Codecs.ModelFile.Load(ModelPath);
+        model.Dispose();
+        Assert.All(rows, r => Assert.Equal(info.Steps, r.TrainingSteps));
         Assert.True(File.Exists(Path.Combine(results, "quantizers", "rvq.quantizer")));
         Assert.True(File.Exists(Path.Combine(results, "quantizers", "srvq.quantizer")));
     }

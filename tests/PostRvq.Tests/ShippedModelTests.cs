@@ -2,14 +2,20 @@ using PostRvq.Audio;
 using PostRvq.Codecs;
 using PostRvq.Data;
 using PostRvq.Metrics;
+using PostRvq.Nn;
 using static TorchSharp.torch;
 
 namespace PostRvq.Tests;
 
-/// <summary>The model in data/models is the tiny-cpu preset, trained, and reconstructs real audio better than silence does.</summary>
+/// <summary>
+/// The continuous model in data/models is the tiny-cpu preset (the MDCT family), trained, and reconstructs real audio
+/// better than silence does. The shipped finetuned and E2E pair belongs to the retired waveform family, beside its
+/// own continuous model (tiny-cpu-waveform*).
+/// </summary>
 public class ShippedModelTests
 {
     static readonly string ModelPath = RepositoryFiles.Path("data", "models", "tiny-cpu.model");
+    static readonly string Models = RepositoryFiles.Path("data", "models");
 
     [Fact]
     public void ItIsTheTinyCpuPresetWithTestMetrics()
@@ -18,6 +24,8 @@ public class ShippedModelTests
         using (model)
         {
             Assert.Equal("tiny-cpu", info.Config);
+            Assert.Equal(ModelKinds.Mdct, info.Options.Kind);
+            Assert.Equal("continuous", info.Kind);
             Assert.Equal(24000, info.Options.SampleRate);
             Assert.Equal(320, info.Options.HopLength);
             Assert.True(info.Steps > 0);
@@ -48,13 +56,35 @@ public class ShippedModelTests
     [Fact]
     public void TheShippedFinetunedAndE2ECodecsKnowTheirKindAndMeetTheEqualBudget()
     {
-        var models = RepositoryFiles.Path("data", "models");
-        using var finetuned = Codec.Load(Path.Combine(models, "tiny-cpu-finetuned-16k.model"), Path.Combine(models, "tiny-cpu-finetuned-16k.quantizer"));
-        using var e2e = Codec.Load(Path.Combine(models, "tiny-cpu-e2e.model"), Path.Combine(models, "tiny-cpu-e2e.quantizer"));
+        using var finetuned = Codec.Load(Path.Combine(Models, "tiny-cpu-waveform-finetuned-16k.model"), Path.Combine(Models, "tiny-cpu-waveform-finetuned-16k.quantizer"));
+        using var e2e = Codec.Load(Path.Combine(Models, "tiny-cpu-waveform-e2e.model"), Path.Combine(Models, "tiny-cpu-waveform-e2e.quantizer"));
         Assert.Equal(Codec.PostTrainingFinetuned, finetuned.Kind);
         Assert.Equal(Codec.EndToEnd, e2e.Kind);
         // Equal budget: E2E trained as many steps as the continuous model and its decoder finetuning together.
         Assert.True(finetuned.Info.FinetuneSteps > 0 && finetuned.Info.Steps > finetuned.Info.FinetuneSteps);
         Assert.True(e2e.Info.Steps >= finetuned.Info.Steps, $"E2E had {e2e.Info.Steps} steps, the finetuned codec {finetuned.Info.Steps}");
+    }
+
+    [Fact]
+    public void TheShippedFinetunedAndE2EPairBelongsToTheWaveformContinuousModel()
+    {
+        var (continuous, info) = ModelFile.Load(Path.Combine(Models, "tiny-cpu-waveform.model"));
+        using var _ = continuous;
+        using var finetuned = Codec.Load(Path.Combine(Models, "tiny-cpu-waveform-finetuned-16k.model"), Path.Combine(Models, "tiny-cpu-waveform-finetuned-16k.quantizer"));
+        using var e2e = Codec.Load(Path.Combine(Models, "tiny-cpu-waveform-e2e.model"), Path.Combine(Models, "tiny-cpu-waveform-e2e.quantizer"));
+        Assert.Equal(ModelKinds.Waveform, info.Options.Kind);
+        Assert.Equal(ModelKinds.Waveform, finetuned.Info.Options.Kind);
+        Assert.Equal(ModelKinds.Waveform, e2e.Info.Options.Kind);
+        // The finetuned decoder continued the continuous model: its steps are the continuous model's plus its finetuning.
+        Assert.Equal(info.Steps + finetuned.Info.FinetuneSteps, finetuned.Info.Steps);
+        // Finetuning leaves the encoder alone, so the finetuned codec encodes exactly as the continuous model does.
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var test = Corpus.Load(RepositoryFiles.Path("data", "samples")).Split("test");
+        var audio = AudioTensors.ToBatch(test.LoadClip(test.Entries[0], 24000));
+        Assert.Equal(continuous.Encode(audio).data<float>().ToArray(), finetuned.Model.Encode(audio).data<float>().ToArray());
+        // The E2E codec is the same architecture, trained from scratch with its RVQ.
+        Assert.Equal(info.Options.LatentDim, e2e.Info.Options.LatentDim);
+        Assert.Equal(info.Options.HopLength, e2e.Info.Options.HopLength);
     }
 }

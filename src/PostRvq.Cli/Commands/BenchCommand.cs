@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using PostRvq.Audio;
 using PostRvq.Codecs;
+using PostRvq.Native;
+using PostRvq.Nn;
 using PostRvq.Quantization;
 using PostRvq.Training;
 using Spectre.Console;
@@ -11,7 +13,8 @@ namespace PostRvq.Cli.Commands;
 
 /// <summary>
 /// <c>postrvq bench</c>: speed and memory figures that do not belong in timed tests. <c>train</c> measures
-/// training steps/s (reconstruction-only and adversarial) and the real-time factor of encode+decode;
+/// training steps/s (reconstruction-only and adversarial), their FLOPs and GFLOP/s against the machine's sgemm rate, and
+/// the real-time factor of encode+decode;
 /// <c>memory</c> trains for many steps and samples the resident set size, to show that native memory stays flat;
 /// <c>quantize</c> times k-means, RVQ fit and encode, and the nearest-code search against the machine's sgemm rate
 /// and against a naive broadcast-distance reference written here.
@@ -37,7 +40,16 @@ static class BenchCommand
         var (config, steps, threads) = CommonOptions("tiny-cpu", 20);
         var rtfSeconds = new Option<double>("--rtf-seconds") { Description = "Length of the clip for the real-time factor", DefaultValueFactory = _ => 10.0 };
         var batchSize = new Option<int?>("--batch-size") { Description = "Override training.batchSize (paper-44k's 72 is for a GPU)" };
-        var command = new Command("train", "Training steps/s and encode+decode real-time factor") { config, steps, threads, rtfSeconds, batchSize };
+        var convolutions = new Option<string>("--convolutions")
+        {
+            Description = "auto: what the trainer chooses; onednn: oneDNN on even where inexact (timing only); native: ATen's kernels",
+            DefaultValueFactory = _ => "auto",
+        };
+        convolutions.AcceptOnlyFromAmong("auto", "onednn", "native");
+        var command = new Command("train", "Training steps/s, FLOPs per step against sgemm, and encode+decode real-time factor")
+        {
+            config, steps, threads, rtfSeconds, batchSize, convolutions,
+        };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             set_num_threads(parse.GetValue(threads));
@@ -45,22 +57,77 @@ static class BenchCommand
             if (parse.GetValue(batchSize) is { } b) experiment = experiment with { Training = experiment.Training with { BatchSize = b } };
             experiment.Validate();
             var n = parse.GetValue(steps);
+            var mode = parse.GetValue(convolutions)!;
+            // The trainer never turns oneDNN back on once it is off, so "native" holds for every trainer below.
+            if (mode == "native") LibTorchCpu.UseExactConvolutions();
+            var seconds = new[] { false, true }.ToDictionary(adversarial => adversarial, adversarial => TimedSteps(
+                experiment with { Training = experiment.Training with { Adversarial = adversarial, AdversarialWarmupSteps = 0 } }, n, mode == "onednn"));
+            // Counted after the trainers have set LibTorch's convolutions, so the count runs on the kernels they chose.
+            var flops = TrainingStepFlops.For(experiment);
+            var sgemm = SgemmFlopsPerSecond();
             var table = new Table().Border(TableBorder.Rounded).AddColumns("measure", "median", "unit");
-            foreach (var adversarial in new[] { false, true })
+            table.AddRow("generator forward G (conv + linear + MDCT)", Gflop(flops.Generator), "GFLOP per batch");
+            table.AddRow("discriminators forward D (conv)", Gflop(flops.Discriminators), "GFLOP per batch");
+            foreach (var (adversarial, stepSeconds) in seconds)
             {
-                var seconds = MedianStepSeconds(experiment with { Training = experiment.Training with { Adversarial = adversarial, AdversarialWarmupSteps = 0 } }, n);
                 var name = adversarial ? "adversarial step" : "reconstruction-only step";
-                table.AddRow(name, $"{seconds:F3}", "s/step");
-                table.AddRow(name.Replace("step", "rate"), $"{1 / seconds:F3}", "steps/s");
+                var stepFlops = adversarial ? flops.AdversarialStep : flops.ReconstructionStep;
+                table.AddRow(Markup.Escape(adversarial ? $"{name} FLOPs, 3·G + 9·D [D step 3·2D; G pass: D(real) no-grad D + D(fake) fwd + input grad 2D]" : $"{name} FLOPs, 3·G [fwd + bwd = 3× fwd]"),
+                    $"{stepFlops / 1e9:F2}", "GFLOP/step");
+                if (stepSeconds is not { } t)
+                {
+                    table.AddRow(name, "diverged", "NaN or infinite gradients");
+                    continue;
+                }
+                table.AddRow(name, $"{t:F3}", "s/step");
+                table.AddRow(name.Replace("step", "rate"), $"{1 / t:F3}", "steps/s");
+                table.AddRow($"{name} achieved", $"{stepFlops / t / 1e9:F2}", $"GFLOP/s = {stepFlops / t / sgemm:P1} of sgemm");
             }
-            table.AddRow("encode+decode real-time factor", $"{RealTimeFactor(experiment, parse.GetValue(rtfSeconds)):F3}", "s per s of audio");
+            table.AddRow("sgemm, 1024×1024 by 1024×1024 (median of 7)", $"{sgemm / 1e9:F1}", "GFLOP/s");
+            var rtf = RealTimeFactor(experiment, parse.GetValue(rtfSeconds));
+            table.AddRow("encode+decode real-time factor", $"{rtf:F4}", "s per s of audio");
+            table.AddRow("encode+decode speed", $"{1 / rtf:F0}", "× faster than real time");
             table.AddRow("peak RSS", $"{Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0}", "MB");
             AnsiConsole.MarkupLine($"[bold]{Markup.Escape(experiment.Name)}[/], batch {experiment.Training.BatchSize} × {experiment.Training.CropSeconds} s, "
-                + $"{get_num_threads()} threads, {n} measured steps each");
+                + $"{get_num_threads()} threads, {n} measured steps each; {Markup.Escape(ConvolutionsInUse(mode))}");
             AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine("FLOPs are 2 × multiply-adds of Conv1d/ConvTranspose1d/Conv2d/Linear and the MDCT's basis products, counted from layer shapes; "
+                + "losses, STFTs, norms and activations are not counted, so achieved GFLOP/s is a lower bound.");
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Median seconds per step, or null if training diverged (as oneDNN's wrong gradients can make it).</summary>
+    static double? TimedSteps(ExperimentConfig config, int steps, bool forceOneDnn)
+    {
+        try
+        {
+            return MedianStepSeconds(config, steps, forceOneDnn);
+        }
+        catch (TrainingDivergedException)
+        {
+            return null;
+        }
+    }
+
+    static string ConvolutionsInUse(string mode) => mode switch
+    {
+        "onednn" => "convolutions: oneDNN forced on (timing only; gradients may be wrong)",
+        _ => CpuConvolutions.Current?.Summary ?? "convolutions: LibTorch default",
+    };
+
+    static string Gflop(ForwardFlops flops) =>
+        $"{flops.Total / 1e9:F3} ({flops.Convolution / 1e9:F3} + {flops.Linear / 1e9:F3} + {flops.Mdct / 1e9:F3})";
+
+    /// <summary>Median FLOP/s of a 1024³ float32 matrix product with the current thread count, after one warm-up.</summary>
+    static double SgemmFlopsPerSecond()
+    {
+        const int size = 1024;
+        using var a = randn(size, size);
+        using var b = randn(size, size);
+        a.mm(b).Dispose();
+        return 2.0 * size * size * size / Median(7, () => a.mm(b).Dispose());
     }
 
     static Command MemoryBench()
@@ -285,12 +352,14 @@ static class BenchCommand
         return Median(times);
     }
 
-    static double MedianStepSeconds(ExperimentConfig config, int steps)
+    /// <param name="forceOneDnn">Turn oneDNN on after the trainer has chosen, to time it where the trainer would not use it.</param>
+    static double MedianStepSeconds(ExperimentConfig config, int steps, bool forceOneDnn)
     {
         var run = TempRunFolder();
         try
         {
             using var trainer = SyntheticTrainer(config with { Training = config.Training with { Steps = steps + 2 } }, run);
+            if (forceOneDnn) LibTorchCpu.UseOneDnnConvolutions();
             trainer.TrainOneStep();
             trainer.TrainOneStep();
             var times = new List<double>();

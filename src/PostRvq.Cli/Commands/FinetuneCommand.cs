@@ -82,14 +82,19 @@ static class FinetuneCommand
     {
         if (config is not null) return ExperimentConfig.Load(config);
         if (source.DiscriminatorCheckpoint is { } checkpoint) return Checkpoint.ReadInfo(checkpoint).Config;
+        ExperimentConfig preset;
         try
         {
-            return ExperimentConfig.Load(source.Info.Config);
+            preset = ExperimentConfig.Load(source.Info.Config);
         }
         catch (ConfigException e)
         {
             throw new ConfigException($"The model was trained with config '{source.Info.Config}', which is not a preset; pass --config. ({e.Message})");
         }
+        // A preset may change family after a model was trained with it (tiny-cpu went from waveform to mdct).
+        if (preset.Model.Kind != source.Info.Options.Kind)
+            throw new ConfigException($"The model is a {source.Info.Options.Kind} model, but the preset '{source.Info.Config}' it names is now {preset.Model.Kind}; pass --config (e.g. tiny-cpu-waveform).");
+        return preset;
     }
 
     static double[] ParseBitrates(string text) =>

@@ -16,6 +16,9 @@ static class PipelineCommand
         var defaults = new PaperPipelineOptions();
         var output = new Option<string>("--out") { Description = "Run folder; each stage writes runs/NAME/STAGE/", DefaultValueFactory = _ => "runs/pipeline" };
         var data = new Option<string>("--data") { Description = "Corpus folder or manifest (the committed samples, or a built corpus)", DefaultValueFactory = _ => defaults.Data };
+        var model = new Option<string>("--model") { Description = "The continuous model to quantize (without --train)", DefaultValueFactory = _ => defaults.Model };
+        var finetuned = new Option<string?>("--finetuned-model") { Description = "A decoder finetuned from --model, with its .quantizer beside it; without it (or --train) the finetuned row is left out" };
+        var e2e = new Option<string?>("--e2e-model") { Description = "An E2E codec of --model's architecture, with its .quantizer beside it; without it (or --train) the E2E rows are left out" };
         var train = new Option<bool>("--train") { Description = "Train the continuous, finetuned and E2E models instead of loading the shipped ones" };
         var steps = new Option<int?>("--train-steps") { Description = "With --train: steps for the continuous model and for finetuning" };
         var methods = new Option<string?>("--methods") { Description = $"Comma-separated quantizer methods (default: {string.Join(",", defaults.Methods)})" };
@@ -25,9 +28,9 @@ static class PipelineCommand
         var codebookSize = new Option<int?>("--codebook-size") { Description = "Entries per codebook (default: 1024, fewer when the fit set is small)" };
         var force = new Option<string[]>("--force") { Description = "Re-run these stages even if up to date (model, latents, quantizers, finetune, e2e, evaluation, report)", AllowMultipleArgumentsPerToken = true };
         var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all cores)" };
-        var command = new Command("pipeline", "Run the paper end to end: model, latents, quantizer comparison, finetuning, E2E, evaluation and report")
+        var command = new Command("pipeline", "Run the paper end to end: model, latents, quantizer comparison, finetuning and E2E (with --train or given models), evaluation and report")
         {
-            output, data, train, steps, methods, kbps, iterations, maxTrain, codebookSize, force, threads,
+            output, data, model, finetuned, e2e, train, steps, methods, kbps, iterations, maxTrain, codebookSize, force, threads,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -35,6 +38,9 @@ static class PipelineCommand
             var options = defaults with
             {
                 Data = parse.GetValue(data)!,
+                Model = parse.GetValue(model)!,
+                FinetunedModel = parse.GetValue(finetuned),
+                E2EModel = parse.GetValue(e2e),
                 Train = parse.GetValue(train),
                 TrainSteps = parse.GetValue(steps),
                 Methods = parse.GetValue(methods) is { } list ? QuantizeCommand.ParseMethods(list) : defaults.Methods,
@@ -65,7 +71,8 @@ static class PipelineCommand
     {
         var config = Training.ExperimentConfig.Load(options.Config);
         var steps = options.TrainSteps ?? config.Training.Steps;
-        // Seconds per adversarial step of tiny-cpu on 2 CPU cores (environment.md); other configs scale with their size.
+        // Seconds per adversarial step on 2 CPU cores, measured on the waveform family (tiny-cpu-waveform, data/models/MODEL.md);
+        // the MDCT tiny-cpu's is not measured yet. Other configs scale with their size.
         const double SecondsPerStep = 1.7;
         var total = 3.0 * steps * SecondsPerStep;
         AnsiConsole.MarkupLine($"[yellow]--train[/]: the continuous model, finetuning and an E2E baseline with an equal budget, about {3 * steps} steps in all: "

@@ -13,7 +13,8 @@ namespace PostRvq.Cli.Pipeline;
 /// <summary>
 /// The paper end to end as resumable stages under runs/NAME/: the continuous model, the latent dataset, the
 /// quantizer comparison on that fixed representation, the finetuned decoder, the E2E baseline, their evaluation on
-/// the test split, and the report. Each stage reads only earlier stages' folders and the user's inputs.
+/// the test split, and the report. Each stage reads only earlier stages' folders and the user's inputs. Without
+/// --train, the finetuned and E2E stages run only for the models the user gives.
 /// </summary>
 public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder)
 {
@@ -34,30 +35,68 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
             if (corpus.Split(split).Entries.Count == 0)
                 throw new CorpusException($"--data {options.Data}: the {split} split is empty; the pipeline fits on train and scores on test");
         if (options.Train) return;
-        foreach (var model in new[] { options.Model, options.FinetunedModel, options.E2EModel })
-            if (!File.Exists(model)) throw new FileNotFoundException($"{model}: the shipped model is missing; pass --train to train it instead", model);
-        foreach (var model in new[] { options.FinetunedModel, options.E2EModel })
+        if (!File.Exists(options.Model)) throw new FileNotFoundException($"{options.Model}: the shipped model is missing; pass --train to train it instead", options.Model);
+        var given = new[] { options.FinetunedModel, options.E2EModel }.OfType<string>().ToList();
+        foreach (var model in given)
+        {
+            if (!File.Exists(model)) throw new FileNotFoundException($"{model}: no such model", model);
             if (!File.Exists(PaperPipelineOptions.QuantizerOf(model)))
                 throw new FileNotFoundException($"{PaperPipelineOptions.QuantizerOf(model)}: the quantizer of {model} is missing", PaperPipelineOptions.QuantizerOf(model));
+        }
+        if (given.Count == 0) return;
+        // Finetuned and E2E rows compare with the continuous model only when they share its architecture.
+        var continuous = OptionsOf(options.Model);
+        foreach (var model in given)
+        {
+            var other = OptionsOf(model);
+            if (other.Kind != continuous.Kind || other.SampleRate != continuous.SampleRate || other.HopLength != continuous.HopLength || other.LatentDim != continuous.LatentDim)
+                throw new ArgumentException($"{model} is a {other.Kind} model ({other.LatentDim} dims every {other.HopLength} samples at {other.SampleRate} Hz), "
+                    + $"but {options.Model} is a {continuous.Kind} model ({continuous.LatentDim} dims every {continuous.HopLength} samples at {continuous.SampleRate} Hz): "
+                    + "their rows would not compare");
+        }
     }
 
-    public IReadOnlyList<PipelineStage> Stages() =>
+    static AutoencoderOptions OptionsOf(string modelPath)
+    {
+        var (model, info) = ModelFile.Load(modelPath);
+        model.Dispose();
+        return info.Options;
+    }
+
+    /// <summary>The stages to run; finetune, e2e and evaluation only when the run has a finetuned or E2E model.</summary>
+    public IReadOnlyList<PipelineStage> Stages()
+    {
+        var stages = new List<PipelineStage>
+        {
+            new("model", options.Train ? "Train the continuous autoencoder" : "Load the shipped continuous model",
+                new { options.Train, options.Config, options.TrainSteps }, options.Train ? [options.Data] : [options.Model], RunModel),
+            new("latents", "Encode the train split into the latent dataset", new { split = "train" }, [options.Data, Stage("model")], RunLatents),
+            new("quantizers", "Fit and compare the quantizer zoo", new { options.Methods, options.Kbps, options.KMeansIterations, options.MaxTrainFrames, options.Seed, options.CodebookSize },
+                [options.Data, Stage("model"), Stage("latents")], RunQuantizers),
+        };
+        if (options.HasFinetuned)
+            stages.Add(new("finetune", options.Train ? $"Finetune the decoder at {options.FinetuneKbps:G4} kbps" : "Load the given finetuned decoder",
+                new { options.Train, options.FinetuneKbps, options.TrainSteps },
+                options.Train ? [options.Data, Stage("model"), Stage("quantizers")] : [options.FinetunedModel!, PaperPipelineOptions.QuantizerOf(options.FinetunedModel!)], RunFinetune));
+        if (options.HasE2E)
+            stages.Add(new("e2e", options.Train ? "Train the end-to-end RVQ baseline" : "Load the given E2E baseline",
+                new { options.Train, options.Config, options.TrainSteps },
+                options.Train ? [options.Data, Stage("model"), Stage("finetune")] : [options.E2EModel!, PaperPipelineOptions.QuantizerOf(options.E2EModel!)], RunE2E));
+        var codecs = CodecStages();
+        if (codecs.Count > 0)
+            stages.Add(new("evaluation", "Score the finetuned and E2E models on the test split", new { options.Kbps, options.FinetuneKbps, options.HasFinetuned, options.HasE2E },
+                [options.Data, Stage("quantizers"), .. codecs], RunEvaluation));
+        stages.Add(new("report", "Write the report", new { options.ReportClips, options.Kbps, options.FinetuneKbps, options.HasFinetuned, options.HasE2E },
+            [options.Data, Stage("model"), Stage("quantizers"), .. codecs, .. codecs.Count > 0 ? [Stage("evaluation")] : Array.Empty<string>()],
+            c => PipelineReport.Write(c, options, runFolder)));
+        return stages;
+    }
+
+    /// <summary>The stage folders of the finetuned and E2E models this run has.</summary>
+    List<string> CodecStages() =>
     [
-        new("model", options.Train ? "Train the continuous autoencoder" : "Load the shipped continuous model",
-            new { options.Train, options.Config, options.TrainSteps }, options.Train ? [options.Data] : [options.Model], RunModel),
-        new("latents", "Encode the train split into the latent dataset", new { split = "train" }, [options.Data, Stage("model")], RunLatents),
-        new("quantizers", "Fit and compare the quantizer zoo", new { options.Methods, options.Kbps, options.KMeansIterations, options.MaxTrainFrames, options.Seed, options.CodebookSize },
-            [options.Data, Stage("model"), Stage("latents")], RunQuantizers),
-        new("finetune", options.Train ? $"Finetune the decoder at {options.FinetuneKbps:G4} kbps" : "Load the shipped finetuned decoder",
-            new { options.Train, options.FinetuneKbps, options.TrainSteps },
-            options.Train ? [options.Data, Stage("model"), Stage("quantizers")] : [options.FinetunedModel, PaperPipelineOptions.QuantizerOf(options.FinetunedModel)], RunFinetune),
-        new("e2e", options.Train ? "Train the end-to-end RVQ baseline" : "Load the shipped E2E baseline",
-            new { options.Train, options.Config, options.TrainSteps },
-            options.Train ? [options.Data, Stage("model"), Stage("finetune")] : [options.E2EModel, PaperPipelineOptions.QuantizerOf(options.E2EModel)], RunE2E),
-        new("evaluation", "Score every model on the test split", new { options.Kbps, options.FinetuneKbps },
-            [options.Data, Stage("quantizers"), Stage("finetune"), Stage("e2e")], RunEvaluation),
-        new("report", "Write the report", new { options.ReportClips, options.Kbps, options.FinetuneKbps },
-            [options.Data, Stage("model"), Stage("quantizers"), Stage("finetune"), Stage("e2e"), Stage("evaluation")], c => PipelineReport.Write(c, options, runFolder)),
+        .. options.HasFinetuned ? [Stage("finetune")] : Array.Empty<string>(),
+        .. options.HasE2E ? [Stage("e2e")] : Array.Empty<string>(),
     ];
 
     void RunModel(StageContext context)
@@ -119,7 +158,7 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
         var target = Path.Combine(context.Folder, FinetunedFileName);
         if (!options.Train)
         {
-            CopyWithQuantizer(options.FinetunedModel, target);
+            CopyWithQuantizer(options.FinetunedModel!, target);
             return;
         }
         var quantizer = Path.Combine(Stage("quantizers"), "quantizers", StandardizedRvq.Kind + QuantizerFile.Extension);
@@ -133,7 +172,7 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
         var target = Path.Combine(context.Folder, E2EFileName);
         if (!options.Train)
         {
-            CopyWithQuantizer(options.E2EModel, target);
+            CopyWithQuantizer(options.E2EModel!, target);
             return;
         }
         // Equal budget: the E2E model gets as many steps as the continuous model and its finetuning together.
@@ -145,12 +184,10 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
     void RunEvaluation(StageContext context)
     {
         var rows = new List<ComparisonRow>();
-        var codecs = new[]
-        {
-            (Method: "postrvq-finetuned", Path: Path.Combine(Stage("finetune"), FinetunedFileName), Kbps: (IReadOnlyList<double>)[options.FinetuneKbps]),
-            (Method: "e2e", Path: Path.Combine(Stage("e2e"), E2EFileName), Kbps: options.Kbps),
-        };
-        for (var i = 0; i < codecs.Length; i++)
+        var codecs = new List<(string Method, string Path, IReadOnlyList<double> Kbps)>();
+        if (options.HasFinetuned) codecs.Add(("postrvq-finetuned", Path.Combine(Stage("finetune"), FinetunedFileName), [options.FinetuneKbps]));
+        if (options.HasE2E) codecs.Add(("e2e", Path.Combine(Stage("e2e"), E2EFileName), options.Kbps));
+        for (var i = 0; i < codecs.Count; i++)
         {
             var (method, path, kbps) = codecs[i];
             var (model, info) = ModelFile.Load(path);
@@ -158,7 +195,7 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
             var quantizer = QuantizerFile.Load(PaperPipelineOptions.QuantizerOf(path));
             var (clips, _) = TestClips(model.Options.SampleRate);
             var progress = new SynchronousProgress<ComparisonProgress>(p =>
-                context.Progress.Report(new StageProgress((i + (double)p.Done / Math.Max(1, p.Total)) / codecs.Length, $"{method}: {p.Detail}")));
+                context.Progress.Report(new StageProgress((i + (double)p.Done / Math.Max(1, p.Total)) / codecs.Count, $"{method}: {p.Detail}")));
             rows.AddRange(QuantizerComparison.EvaluateFitted(Comparison(null) with { TargetKbps = kbps }, method, model, quantizer, clips, info.Steps, progress));
         }
         ComparisonCsv.Write(Path.Combine(context.Folder, RowsFileName), rows);

@@ -11,7 +11,7 @@ namespace PostRvq.Cli.Pipeline;
 
 /// <summary>
 /// The pipeline's last stage: gathers every row, renders the listening table (original, continuous, each bitrate of
-/// standardized RVQ, finetuned and E2E) for the first test clips, checks the paper's claims on the numbers, and
+/// standardized RVQ, and finetuned and E2E when the run has them) for the first test clips, checks the paper's claims on the numbers, and
 /// writes the report folder through <see cref="Report"/>.
 /// </summary>
 static class PipelineReport
@@ -19,9 +19,8 @@ static class PipelineReport
     public static void Write(StageContext context, PaperPipelineOptions options, string runFolder)
     {
         string Stage(string name) => Path.Combine(runFolder, name);
-        var rows = ComparisonCsv.Read(Path.Combine(Stage("quantizers"), PaperPipeline.RowsFileName))
-            .Concat(ComparisonCsv.Read(Path.Combine(Stage("evaluation"), PaperPipeline.RowsFileName)))
-            .ToList();
+        var rows = ComparisonCsv.Read(Path.Combine(Stage("quantizers"), PaperPipeline.RowsFileName)).ToList();
+        if (options.HasFinetuned || options.HasE2E) rows.AddRange(ComparisonCsv.Read(Path.Combine(Stage("evaluation"), PaperPipeline.RowsFileName)));
         context.Progress.Report(new StageProgress(0.1, "rendering the listening table"));
         var clips = ListeningTable(options, runFolder);
         context.Progress.Report(new StageProgress(0.6, "writing charts and tables"));
@@ -32,7 +31,7 @@ static class PipelineReport
             Clips = clips,
             SpectrogramClips = 2,
             Configuration = [.. Configuration(options), new("codebook entries", Fitted(options, runFolder))],
-            Notes = Claims.Check(rows, options.FinetuneKbps),
+            Notes = [.. Missing(options), .. Claims.Check(rows, options.FinetuneKbps)],
         }, exportFigures: true);
         if (files.FigureNote.Length > 0) context.Progress.Report(new StageProgress(1, files.FigureNote));
     }
@@ -44,10 +43,14 @@ static class PipelineReport
         var listened = ListenedMethod(options);
         var srvq = QuantizerFile.Load(Path.Combine(runFolder, "quantizers", "quantizers", listened + QuantizerFile.Extension));
         var prefix = listened == StandardizedRvq.Kind ? "" : listened + " ";
-        using var finetuned = Codec.Load(Path.Combine(runFolder, "finetune", PaperPipeline.FinetunedFileName),
-            PaperPipelineOptions.QuantizerOf(Path.Combine(runFolder, "finetune", PaperPipeline.FinetunedFileName)), Codec.PostTrainingFinetuned);
-        using var e2e = Codec.Load(Path.Combine(runFolder, "e2e", PaperPipeline.E2EFileName),
-            PaperPipelineOptions.QuantizerOf(Path.Combine(runFolder, "e2e", PaperPipeline.E2EFileName)), Codec.EndToEnd);
+        using var finetuned = options.HasFinetuned
+            ? Codec.Load(Path.Combine(runFolder, "finetune", PaperPipeline.FinetunedFileName),
+                PaperPipelineOptions.QuantizerOf(Path.Combine(runFolder, "finetune", PaperPipeline.FinetunedFileName)), Codec.PostTrainingFinetuned)
+            : null;
+        using var e2e = options.HasE2E
+            ? Codec.Load(Path.Combine(runFolder, "e2e", PaperPipeline.E2EFileName),
+                PaperPipelineOptions.QuantizerOf(Path.Combine(runFolder, "e2e", PaperPipeline.E2EFileName)), Codec.EndToEnd)
+            : null;
         var test = Data.Corpus.Load(options.Data).Split("test");
         var result = new List<ReportClip>();
         foreach (var entry in test.Entries.Take(options.ReportClips))
@@ -61,12 +64,27 @@ static class PipelineReport
             };
             foreach (var kbps in options.Kbps.OrderDescending())
                 versions.Add(new($"{prefix}{kbps:G4} kbps", Quantized(model, srvq, z, clip.Length, kbps)));
-            versions.Add(new($"finetuned {options.FinetuneKbps:G4} kbps", Quantized(finetuned.Model, finetuned.Quantizer!, z, clip.Length, options.FinetuneKbps)));
-            using (var e2eLatents = LatentCodec.Encode(e2e.Model, clip))
-                versions.Add(new($"E2E {options.FinetuneKbps:G4} kbps", Quantized(e2e.Model, e2e.Quantizer!, e2eLatents, clip.Length, options.FinetuneKbps)));
+            if (finetuned is not null)
+                versions.Add(new($"finetuned {options.FinetuneKbps:G4} kbps", Quantized(finetuned.Model, finetuned.Quantizer!, z, clip.Length, options.FinetuneKbps)));
+            if (e2e is not null)
+                using (var e2eLatents = LatentCodec.Encode(e2e.Model, clip))
+                    versions.Add(new($"E2E {options.FinetuneKbps:G4} kbps", Quantized(e2e.Model, e2e.Quantizer!, e2eLatents, clip.Length, options.FinetuneKbps)));
             result.Add(new ReportClip(entry.Id, versions));
         }
         return result;
+    }
+
+    /// <summary>Says which rows the run leaves out, and why, before the claims.</summary>
+    static List<string> Missing(PaperPipelineOptions options)
+    {
+        var missing = new List<string>();
+        if (!options.HasFinetuned) missing.Add("finetuned");
+        if (!options.HasE2E) missing.Add("E2E");
+        if (missing.Count == 0) return [];
+        return [$"No {string.Join(" or ", missing)} model was given, so the {string.Join(" and ", missing)} rows are left out: they wait for models trained on "
+            + $"this continuous model ({options.Model}). The shipped finetuned and E2E models belong to the retired waveform family "
+            + "(data/models/tiny-cpu-waveform-*); those for the MDCT tiny-cpu model are not trained yet. "
+            + "Pass --finetuned-model and --e2e-model, or --train to train them in this run."];
     }
 
     /// <summary>Decodes z [1, D, T] quantized at the largest depth within <paramref name="kbps"/>.</summary>
@@ -94,7 +112,7 @@ static class PipelineReport
     [
         new("data", options.Data),
         new("config", options.Config),
-        new("models", options.Train ? "trained by this run" : $"{options.Model}, {options.FinetunedModel}, {options.E2EModel}"),
+        new("models", options.Train ? "trained by this run" : string.Join(", ", new[] { options.Model, options.FinetunedModel, options.E2EModel }.OfType<string>())),
         new("methods", string.Join(", ", options.Methods)),
         new("bitrates (kbps)", string.Join(", ", options.Kbps.Select(k => k.ToString(CultureInfo.InvariantCulture)))),
         new("k-means", $"{options.KMeansIterations} Lloyd iterations, at most {options.MaxTrainFrames} fit frames, seed {options.Seed}"),

@@ -6,6 +6,7 @@ namespace PostRvq.Evaluation;
 /// The paper's four claims checked on a results table, each as a sentence with the numbers behind it, whether it
 /// holds or not: quality falls with bitrate, standardization helps RVQ, finetuning helps at the finetuned bitrate,
 /// and how PostRVQ compares with E2E. Quality is the mel distance (lower is better), as in the paper's tables.
+/// The finetuning and E2E claims read "not measured" when the table has no such rows.
 /// </summary>
 public static class Claims
 {
@@ -36,6 +37,8 @@ public static class Claims
         if (finetuned is not null && before is not null)
             notes.Add($"Finetuning at {F(finetuneKbps)} kbps: mel {F(finetuned.Mel)} after {finetuned.TrainingSteps} steps in all vs {F(before.Mel)} without "
                 + $"({before.TrainingSteps} steps): {Verdict(finetuned.Mel < before.Mel)}.");
+        else if (finetuned is null)
+            notes.Add($"Finetuning at {F(finetuneKbps)} kbps: not measured (no finetuned decoder in the results).");
         var e2e = Curve(rows, EndToEnd);
         var versus = srvq.Join(e2e, s => s.TargetKbps, e => e.TargetKbps, (s, e) => (Kbps: s.TargetKbps, Post: s, E2E: e)).ToList();
         if (versus.Count > 0)
@@ -45,6 +48,8 @@ public static class Claims
                 + string.Join(", ", versus.Select(v => $"{F(v.Kbps)} kbps {F(v.Post.Mel)} vs {F(v.E2E.Mel)}"))
                 + $"); the continuous model had {versus[0].Post.TrainingSteps} steps and E2E {versus[0].E2E.TrainingSteps}.");
         }
+        else if (e2e.Count == 0)
+            notes.Add("PostRVQ vs E2E: not measured (no E2E codec in the results).");
         return notes;
     }
 

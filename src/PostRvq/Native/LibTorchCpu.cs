@@ -6,13 +6,15 @@ namespace PostRvq.Native;
 /// <summary>
 /// CPU settings of LibTorch that TorchSharp does not expose.
 /// LibTorch 2.10's oneDNN (mkldnn) convolution backward on CPU returns wrong, sometimes NaN, gradients for
-/// strided and transposed 1-D convolutions (checked against float64 in ExactConvolutionTests), so training
-/// switches oneDNN and NNPACK off and uses ATen's native convolution kernels. This costs speed, not accuracy.
+/// strided and transposed 1-D convolutions (checked against float64 in ExactConvolutionTests), so a trainer switches
+/// oneDNN off unless <see cref="ConvExactness"/> finds every layer shape it uses exact (see
+/// PostRvq.Training.CpuConvolutions). ATen's native kernels cost speed, not accuracy.
+/// NNPACK stays off either way: with oneDNN on it is only reached for shapes oneDNN declines, and no check covers it.
 /// </summary>
 public static class LibTorchCpu
 {
     static readonly object Gate = new();
-    static bool exact;
+    static bool? oneDnn;
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     delegate IntPtr GlobalContext();
@@ -20,25 +22,33 @@ public static class LibTorchCpu
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     delegate void SetFlag(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 
-    /// <summary>True once <see cref="UseExactConvolutions"/> has switched oneDNN and NNPACK off.</summary>
-    public static bool ExactConvolutions => exact;
+    /// <summary>True while oneDNN and NNPACK are off, after <see cref="UseExactConvolutions"/>.</summary>
+    public static bool ExactConvolutions => oneDnn == false;
+
+    /// <summary>True while oneDNN is on by <see cref="UseOneDnnConvolutions"/>; false while off or still at LibTorch's default.</summary>
+    public static bool OneDnnConvolutions => oneDnn == true;
 
     /// <summary>Turns oneDNN and NNPACK convolutions off for the whole process (idempotent).</summary>
-    public static void UseExactConvolutions()
+    public static void UseExactConvolutions() => Set(oneDnnEnabled: false);
+
+    /// <summary>Turns oneDNN convolutions on and NNPACK off for the whole process (idempotent).</summary>
+    public static void UseOneDnnConvolutions() => Set(oneDnnEnabled: true);
+
+    static void Set(bool oneDnnEnabled)
     {
         lock (Gate)
         {
-            if (exact) return;
+            if (oneDnn == oneDnnEnabled) return;
             // Any tensor operation makes TorchSharp load libtorch_cpu, which dlopen then finds by its soname.
             using (var warmUp = zeros(1)) { }
             var library = NativeLibrary.Load(OperatingSystem.IsWindows() ? "torch_cpu.dll" : "libtorch_cpu.so");
             var context = Marshal.GetDelegateForFunctionPointer<GlobalContext>(
                 NativeLibrary.GetExport(library, "_ZN2at13globalContextEv"))();
             Marshal.GetDelegateForFunctionPointer<SetFlag>(
-                NativeLibrary.GetExport(library, "_ZN2at7Context20setUserEnabledMkldnnEb"))(context, false);
+                NativeLibrary.GetExport(library, "_ZN2at7Context20setUserEnabledMkldnnEb"))(context, oneDnnEnabled);
             Marshal.GetDelegateForFunctionPointer<SetFlag>(
                 NativeLibrary.GetExport(library, "_ZN2at7Context20setUserEnabledNNPACKEb"))(context, false);
-            exact = true;
+            oneDnn = oneDnnEnabled;
         }
     }
 }

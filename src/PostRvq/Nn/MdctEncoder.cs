@@ -9,8 +9,9 @@ namespace PostRvq.Nn;
 /// <summary>
 /// Audio [B, 1, T] with T a multiple of the hop N → latent [B, D, T / N]. The MDCT gives F + 1 frames; latent frame f
 /// covers samples [f·N, (f + 1)·N), which MDCT frames f and f + 1 overlap, so both paths read frame pairs (kernel 2):
-/// z = linear(X) / σ + out_proj(blocks(in_proj(X / s))), with s the per-bin RMS of the training set's coefficients and σ
-/// the RMS of its projection.
+/// z = z_lin + r · out_proj(blocks(in_proj(X / s))) with z_lin = linear(X) / σ, where s is the per-bin RMS of the
+/// training set's coefficients, σ the RMS of its projection, and r the RMS of z_lin in each frame, which makes the
+/// correction scale with the signal.
 /// out_proj starts at zero, so a fresh encoder is exactly its linear path.
 /// </summary>
 public sealed class MdctEncoder : nn.Module<Tensor, Tensor>
@@ -61,7 +62,10 @@ public sealed class MdctEncoder : nn.Module<Tensor, Tensor>
         var normalised = coefficients / bin_scale.reshape(1, -1, 1);
         var hidden = ChannelNorm(in_norm, in_proj.call(normalised));
         hidden = ChannelNorm(out_norm, blocks.call(hidden));
-        return (linear.call(coefficients) / latent_scale + out_proj.call(hidden)).MoveToOuterDisposeScope();
+        var linearLatent = linear.call(coefficients) / latent_scale;
+        // Scaled by the frame's level, the correction grows with the signal as the linear path does, so a quiet clip
+        // is not drowned by a correction sized for loud ones (LayerNorm removes the level from the hidden features).
+        return (linearLatent + out_proj.call(hidden) * FrameLevel(linearLatent)).MoveToOuterDisposeScope();
     }
 
     internal static Sequential FrameBlocks(AutoencoderOptions options, int count)
@@ -72,6 +76,9 @@ public sealed class MdctEncoder : nn.Module<Tensor, Tensor>
             .ToList();
         return nn.Sequential(layers);
     }
+
+    /// <summary>RMS over the channels of a latent [B, D, F] → [B, 1, F], floored at 1e-4 so silence stays finite.</summary>
+    internal static Tensor FrameLevel(Tensor latent) => latent.square().mean([1], keepdim: true).add(1e-8).sqrt();
 
     /// <summary>LayerNorm over the channels of [B, C, F].</summary>
     internal static Tensor ChannelNorm(LayerNorm norm, Tensor frames) => norm.call(frames.transpose(1, 2)).transpose(1, 2);

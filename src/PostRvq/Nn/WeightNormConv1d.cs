@@ -34,6 +34,10 @@ public sealed class WeightNormConv1d : nn.Module<Tensor, Tensor>
     /// <summary>The effective weight [out, in, k].</summary>
     public Tensor Weight() => WeightNorm.Weight(weight_g, weight_v);
 
+    /// <summary>Channels, kernel, stride, padding and dilation, as the FLOP count and the oneDNN check see them.</summary>
+    public ConvConfiguration Configuration =>
+        ConvConfiguration.OneDimensional(false, weight_v.shape[1], weight_v.shape[0], weight_v.shape[2], stride, padding, dilation);
+
     /// <summary>DAC's init: v ~ N(0, std²), zero bias, and g = ‖v‖ so the weight equals v.</summary>
     public void ResetNormal(double std)
     {

@@ -32,6 +32,10 @@ public sealed class WeightNormConv2d : nn.Module<Tensor, Tensor>
     /// <summary>The effective weight [out, in, kh, kw].</summary>
     public Tensor Weight() => WeightNorm.Weight(weight_g, weight_v);
 
+    /// <summary>Channels, kernel, stride and padding, as the FLOP count and the oneDNN check see them.</summary>
+    public ConvConfiguration Configuration =>
+        new(false, weight_v.shape[1], weight_v.shape[0], 1, [weight_v.shape[2], weight_v.shape[3]], stride, padding, [1, 1], [0, 0]);
+
     public override Tensor forward(Tensor input)
     {
         using var weight = Weight();

@@ -35,6 +35,10 @@ public sealed class WeightNormConvTranspose1d : nn.Module<Tensor, Tensor>
     /// <summary>The effective weight [in, out, k].</summary>
     public Tensor Weight() => WeightNorm.Weight(weight_g, weight_v);
 
+    /// <summary>Channels, kernel, stride and paddings, as the FLOP count and the oneDNN check see them.</summary>
+    public ConvConfiguration Configuration =>
+        ConvConfiguration.OneDimensional(true, weight_v.shape[0], weight_v.shape[1], weight_v.shape[2], stride, padding, outputPadding: outputPadding);
+
     public override Tensor forward(Tensor input)
     {
         using var weight = Weight();

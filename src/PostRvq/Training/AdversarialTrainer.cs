@@ -74,7 +74,7 @@ public abstract class AdversarialTrainer : IDisposable
             if (clip.SampleRate != sampleRate)
                 throw new ArgumentException($"Every clip must be at the model's {sampleRate} Hz; one is at {clip.SampleRate} Hz.");
         Device = device ?? CPU;
-        if (Device.type == DeviceType.CPU) LibTorchCpu.UseExactConvolutions();
+        if (Device.type == DeviceType.CPU) CpuConvolutions.Choose(config, runFolder);
         Config = config;
         RunFolder = runFolder;
         Directory.CreateDirectory(runFolder);

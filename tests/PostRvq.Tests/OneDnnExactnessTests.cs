@@ -1,0 +1,94 @@
+using PostRvq.Discriminators;
+using PostRvq.Native;
+using PostRvq.Nn;
+using PostRvq.Training;
+using Xunit.Abstractions;
+
+namespace PostRvq.Tests;
+
+/// <summary>
+/// Which layer shapes of the CPU presets LibTorch's oneDNN convolutions get right against float64, and the all-or-nothing
+/// choice a trainer makes from that. Serial, because the oneDNN flag is process-global.
+/// </summary>
+[Collection(SerialCollection.Name)]
+public class OneDnnExactnessTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("tiny-cpu")]
+    [InlineData("tiny-cpu-waveform")]
+    public void ReportsWhichLayerShapesAreExact(string preset)
+    {
+        var config = ExperimentConfig.Load(preset);
+        using var model = Autoencoder.Create(config.Model);
+        using var discriminator = Discriminator.Create(config.Discriminator, config.Model.SampleRate);
+        var layers = ConvConfiguration.Of(model).Select(c => (Part: "generator", Shape: c))
+            .Concat(ConvConfiguration.Of(discriminator).Select(c => (Part: "discriminator", Shape: c)))
+            .ToList();
+
+        var oneDnn = WithConvolutions(oneDnn: true, () => layers.Select(l => ConvExactness.Measure(l.Shape)).ToList());
+        var native = WithConvolutions(oneDnn: false, () => layers.Select(l => ConvExactness.Measure(l.Shape)).ToList());
+
+        output.WriteLine($"{preset}: relative errors against float64 (output, input gradient, weight gradient); exact if all ≤ {ConvExactness.Tolerance:G}");
+        foreach (var ((part, shape), withOneDnn, withNative) in layers.Zip(oneDnn, native))
+            output.WriteLine($"{part,-13} {shape,-40} oneDNN {Verdict(withOneDnn)}   native {Verdict(withNative)}");
+        // The reference and the tolerance are sound: ATen's native kernels pass every shape.
+        Assert.All(native, check => Assert.True(check.Exact, $"native {check.Configuration}: {Verdict(check)}"));
+    }
+
+    [Fact]
+    public void OneInexactShapeKeepsOneDnnOffAndLaterTrainersFollow()
+    {
+        // A discriminator's last conv (64 channels to one score): oneDNN's input gradient was wrong or NaN on every trial seen.
+        var inexact = new ConvConfiguration(false, 64, 1, 1, [3, 1], [1, 1], [1, 0], [1, 1], [0, 0]);
+        var exactElsewhere = ConvConfiguration.OneDimensional(false, 16, 16, kernel: 1, stride: 1, padding: 0);
+        WithConvolutions(oneDnn: true, () =>
+        {
+            var measured = ConvExactness.Measure(inexact);
+            output.WriteLine($"{inexact}: oneDNN {Verdict(measured)}");
+            Assert.False(measured.Exact);
+
+            Assert.True(CpuConvolutions.Choose([exactElsewhere]).OneDnn);
+            Assert.True(LibTorchCpu.OneDnnConvolutions);
+            var choice = CpuConvolutions.Choose([exactElsewhere, inexact]);
+            Assert.False(choice.OneDnn);
+            Assert.Contains(inexact.ToString(), choice.Summary);
+            output.WriteLine(choice.Summary);
+            Assert.True(LibTorchCpu.ExactConvolutions);
+            // A trainer may be running on the native kernels, so oneDNN must not come back on under it.
+            Assert.False(CpuConvolutions.Choose([exactElsewhere]).OneDnn);
+            Assert.True(LibTorchCpu.ExactConvolutions);
+            return 0;
+        });
+    }
+
+    [Fact]
+    public void TinyCpuTrainsWithNativeKernelsBecauseItsDiscriminatorsAreInexact()
+    {
+        var shapes = CpuConvolutions.LayerShapes(ExperimentConfig.Load("tiny-cpu"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var choice = WithConvolutions(oneDnn: true, () => CpuConvolutions.Choose(shapes));
+        output.WriteLine($"{choice.Summary}; {choice.Checks.Count} of {shapes.Count} shapes checked in {clock.Elapsed.TotalSeconds:F2} s");
+        Assert.False(choice.OneDnn);
+        Assert.Contains(choice.Checks[^1].Configuration, ConvConfiguration.Of(Discriminator.Create(ExperimentConfig.Load("tiny-cpu").Discriminator, 24000)));
+    }
+
+    static string Verdict(ConvExactness c) =>
+        $"{(c.Exact ? "exact  " : "INEXACT")} ({c.OutputError:E1}, {c.InputGradientError:E1}, {c.WeightGradientError:E1})";
+
+    // Other tests expect the process's setting back as they left it.
+    static T WithConvolutions<T>(bool oneDnn, Func<T> run)
+    {
+        var wasOneDnn = LibTorchCpu.OneDnnConvolutions;
+        if (oneDnn) LibTorchCpu.UseOneDnnConvolutions();
+        else LibTorchCpu.UseExactConvolutions();
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            if (wasOneDnn) LibTorchCpu.UseOneDnnConvolutions();
+            else LibTorchCpu.UseExactConvolutions();
+        }
+    }
+}
