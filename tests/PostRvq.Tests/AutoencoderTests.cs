@@ -14,9 +14,11 @@ public class AutoencoderTests
     [Theory]
     [InlineData(new[] { 2, 4, 5, 8 })]
     [InlineData(new[] { 2, 4, 8, 8 })]
-    public void EveryLengthRoundTripsThroughTheLatent(int[] strides)
+    public void EveryLengthRoundTripsThroughTheLatent(int[] strides) => AssertEveryLengthRoundTrips(Tiny(strides));
+
+    /// <summary>Any length T gives ⌈T / hop⌉ latent frames, whole frames back from the decoder, and T from the model.</summary>
+    internal static void AssertEveryLengthRoundTrips(AutoencoderOptions options)
     {
-        var options = Tiny(strides);
         using var model = Autoencoder.Create(options);
         var hop = options.HopLength;
         using var noGrad = no_grad();
