@@ -40,6 +40,13 @@ static class AnchorCommand
             var outPath = parse.GetValue(output)!;
             var corpusPath = parse.GetValue(data)!;
             CliErrors.RequireExists(corpusPath, "--data");
+            // The anchor must never replace what it was built from.
+            var outFull = Path.GetFullPath(outPath);
+            if (File.Exists(parse.GetValue(config)) && outFull == Path.GetFullPath(parse.GetValue(config)!))
+                throw new ArgumentException($"--out {outPath} is the config it reads; choose another file.");
+            var dataFull = Path.GetFullPath(Directory.Exists(corpusPath) ? corpusPath : Path.GetDirectoryName(Path.GetFullPath(corpusPath))!);
+            if (outFull.StartsWith(dataFull.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                throw new ArgumentException($"--out {outPath} is inside the corpus --data {corpusPath}; write the model elsewhere.");
             var corpus = Corpus.Load(corpusPath);
             // Without blocks the nonlinear branches are empty, so the file holds just the linear codec.
             var options = experiment.Model with { EncoderBlocks = 0, DecoderBlocks = 0, LinearInit = true };
