@@ -100,16 +100,7 @@ public class MdctAutoencoderTests
         using (no_grad())
             foreach (var (name, parameter) in model.named_parameters())
                 if (name.Contains("out_proj") || name.Contains("gate_proj")) parameter.normal_(0, 0.1);
-        using var scope = NewDisposeScope();
-        var audio = randn(2, 1, 400, dtype: float64) * 0.3;
-        (model.call(audio) - audio).abs().mean().backward();
-        foreach (var (name, parameter) in model.named_parameters())
-        {
-            var grad = parameter.grad;
-            Assert.True(grad is not null, $"{name} has no gradient");
-            Assert.True(grad.isfinite().all().item<bool>(), $"{name} has a non-finite gradient");
-            Assert.True(grad.abs().sum().item<double>() > 0, $"{name} has an all-zero gradient");
-        }
+        AutoencoderTests.AssertGradientReachesEveryParameter(model, 400);
     }
 
     [Fact]
