@@ -46,14 +46,15 @@ static class BenchCommand
             DefaultValueFactory = _ => "auto",
         };
         convolutions.AcceptOnlyFromAmong("auto", "onednn", "native");
+        var set = ConfigSetOption.Create();
         var command = new Command("train", "Training steps/s, FLOPs per step against sgemm, and encode+decode real-time factor")
         {
-            config, steps, threads, rtfSeconds, batchSize, convolutions,
+            config, steps, threads, rtfSeconds, batchSize, convolutions, set,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             set_num_threads(parse.GetValue(threads));
-            var experiment = ExperimentConfig.Load(parse.GetValue(config)!);
+            var experiment = ExperimentConfig.Load(parse.GetValue(config)!, parse.GetValue(set));
             if (parse.GetValue(batchSize) is { } b) experiment = experiment with { Training = experiment.Training with { BatchSize = b } };
             experiment.Validate();
             var n = parse.GetValue(steps);

@@ -23,10 +23,11 @@ static class E2ECommand
         var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all cores)" };
         var modelOut = new Option<string?>("--model-out") { Description = "Where to write the .model (its .quantizer goes next to it); default OUT/e2e.model" };
         var minutes = new Option<double?>("--max-minutes") { Description = "Stop after this much training time and finish the run at the step reached" };
-        var command = new Command("e2e", "Train the end-to-end RVQ baseline with the continuous model's architecture") { config, data, output, steps, evaluate, threads, minutes, modelOut };
+        var set = ConfigSetOption.Create();
+        var command = new Command("e2e", "Train the end-to-end RVQ baseline with the continuous model's architecture") { config, data, output, steps, evaluate, threads, minutes, set, modelOut };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            var experiment = ExperimentConfig.Load(parse.GetValue(config)!);
+            var experiment = ExperimentConfig.Load(parse.GetValue(config)!, parse.GetValue(set));
             if (parse.GetValue(steps) is { } s) experiment = experiment with { Training = experiment.Training with { Steps = s } };
             experiment.Validate();
             if (parse.GetValue(threads) is { } n) TorchSharp.torch.set_num_threads(n);

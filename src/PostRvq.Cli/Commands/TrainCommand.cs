@@ -16,10 +16,11 @@ static class TrainCommand
         var steps = new Option<int?>("--steps") { Description = "Override training.steps" };
         var adversarial = new Option<bool?>("--adversarial") { Description = "Override training.adversarial (true/false)" };
         var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all cores)" };
-        var command = new Command("train", "Train the continuous autoencoder (step 1 of the paper)") { config, data, output, steps, adversarial, threads };
+        var set = ConfigSetOption.Create();
+        var command = new Command("train", "Train the continuous autoencoder (step 1 of the paper)") { config, data, output, steps, adversarial, threads, set };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            var experiment = ExperimentConfig.Load(parse.GetValue(config)!);
+            var experiment = ExperimentConfig.Load(parse.GetValue(config)!, parse.GetValue(set));
             if (parse.GetValue(steps) is { } s) experiment = experiment with { Training = experiment.Training with { Steps = s } };
             if (parse.GetValue(adversarial) is { } a) experiment = experiment with { Training = experiment.Training with { Adversarial = a } };
             experiment.Validate();

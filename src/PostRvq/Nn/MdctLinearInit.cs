@@ -48,7 +48,8 @@ public static class MdctLinearInit
         long frames = 0;
         var budget = (long)(maxSeconds * options.SampleRate);
         var total = clips.Sum(c => (long)c.Length);
-        var stride = Math.Max(1, (int)Math.Ceiling((double)total / Math.Max(budget, 1)));
+        // Floor, so a list already cut to about the budget is used whole rather than every other clip.
+        var stride = Math.Max(1, (int)Math.Floor((double)total / Math.Max(budget, 1)));
         long used = 0;
         for (var i = 0; i < clips.Count && used < budget; i += stride)
         {

@@ -42,17 +42,31 @@ public sealed record ExperimentConfig
             .Order()
             .ToList();
 
-    /// <summary>Loads a preset by name (e.g. <c>tiny-cpu</c>) or a JSON file by path, and validates it.</summary>
+    /// <summary>
+    /// Loads a preset by name (e.g. <c>tiny-cpu</c>) or a JSON file by path, applies the <c>section.key=value</c>
+    /// <paramref name="overrides"/> (see <see cref="ConfigOverrides"/>), and validates it.
+    /// </summary>
     /// <exception cref="ConfigException">Unknown preset, missing file, bad JSON, unknown key or invalid value.</exception>
-    public static ExperimentConfig Load(string nameOrPath)
+    public static ExperimentConfig Load(string nameOrPath, IReadOnlyList<string>? overrides = null)
     {
-        if (File.Exists(nameOrPath)) return Parse(File.ReadAllText(nameOrPath), nameOrPath);
+        var (json, source) = ReadText(nameOrPath);
+        if (overrides is { Count: > 0 })
+        {
+            json = ConfigOverrides.Apply(json, overrides, source);
+            source = $"{source} with --set {string.Join(" ", overrides)}";
+        }
+        return Parse(json, source);
+    }
+
+    static (string Json, string Source) ReadText(string nameOrPath)
+    {
+        if (File.Exists(nameOrPath)) return (File.ReadAllText(nameOrPath), nameOrPath);
         using var resource = typeof(ExperimentConfig).Assembly.GetManifestResourceStream($"configs/{nameOrPath}.json");
         if (resource is null)
             throw new ConfigException(
                 $"'{nameOrPath}' is neither a config file nor a preset; presets: {string.Join(", ", Presets)}");
         using var reader = new StreamReader(resource);
-        return Parse(reader.ReadToEnd(), $"configs/{nameOrPath}.json");
+        return (reader.ReadToEnd(), $"configs/{nameOrPath}.json");
     }
 
     /// <summary>Parses and validates config JSON; <paramref name="source"/> names it in errors.</summary>
