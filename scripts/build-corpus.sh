@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the training corpus (shared/data-sources.md, "A corpus recipe that worked"):
+# Builds the training corpus (data/README.md, "How the corpus is cut"):
 # 24 kHz mono 16-bit WAV segments in OUT_DIR/{train,valid,test}/CATEGORY/ and OUT_DIR/manifest.jsonl.
 # Usage: scripts/build-corpus.sh [OUT_DIR]   (default data/corpus; the package cache is data/.cache)
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the small committed set data/samples/ (shared/data-sources.md, "A tiny set small enough to commit"):
+# Builds the small committed set data/samples/ (data/README.md; how each clip is chosen: scripts/sample_clips.py):
 # 30 clips of 3 s, 24 kHz mono 16-bit WAV at -1 dBFS peak, with manifest.jsonl and CLIPS.md (attribution).
 # Usage: scripts/build-samples.sh   (the package cache is data/.cache)
 set -euo pipefail

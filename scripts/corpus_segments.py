@@ -2,8 +2,8 @@
 
 Usage: corpus_segments.py CACHE_DIR OUT_DIR
 
-Recipe (shared/data-sources.md, with the per-source cap raised from 40 s to 60 s to take more of the
-long music tracks): at most 60 s per source; long files cut into 10 s segments; clips
+Recipe (data/README.md, "How the corpus is cut"; the per-source cap was raised from 40 s to 60 s to take
+more of the long music tracks): at most 60 s per source; long files cut into 10 s segments; clips
 shorter than 4 s joined per folder into ~10 s segments with 0.25 s gaps; segments quieter than
 -55 dBFS dropped; a final leftover shorter than 2 s dropped. Train/valid/test are split 80/10/10 by
 the md5 of the source path, and clips are only joined with clips of the same split.

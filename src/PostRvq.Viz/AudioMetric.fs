@@ -3,7 +3,7 @@ namespace PostRvq.Viz
 open PostRvq.Evaluation
 open PostRvq.Metrics
 
-/// The four audio metrics of a comparison row (metrics.md).
+/// The four audio metrics of a comparison row (docs/metrics.md).
 type AudioMetric =
     /// Multi-scale mel distance (lower is better).
     | Mel = 0

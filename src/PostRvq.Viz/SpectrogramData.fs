@@ -45,7 +45,7 @@ type Spectrograms private () =
           FrequenciesHz = Array.init bins (fun k -> float k * float clip.SampleRate / float nFft)
           Db = toDb magnitude bins frames }
 
-    /// Log-mel spectrogram with the HTK filters of metrics.md; bands are placed at their centre frequencies.
+    /// Log-mel spectrogram with the HTK filters of docs/metrics.md; bands are placed at their centre frequencies.
     static member LogMel(clip: AudioClip,
                          [<Optional; DefaultParameterValue(80)>] mels: int,
                          [<Optional; DefaultParameterValue(1024)>] nFft: int,

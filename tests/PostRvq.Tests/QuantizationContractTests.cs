@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace PostRvq.Tests;
 
-/// <summary>The quantizer contract of design.md, checked for every method in the zoo and for a researcher's own quantizer.</summary>
+/// <summary>The quantizer contract of docs/architecture.md, checked for every method in the zoo and for a researcher's own quantizer.</summary>
 public class QuantizationContractTests
 {
     const double FrameRate = 75;

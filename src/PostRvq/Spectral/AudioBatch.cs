@@ -13,7 +13,7 @@ internal static class AudioBatch
         _ => throw new ArgumentException($"Expected mono audio [B, T] or [B, 1, T], got [{string.Join(", ", audio.shape)}].", nameof(audio)),
     };
 
-    /// <summary>Both signals as [B, T], cut to the shorter length (metrics.md compares only the overlap).</summary>
+    /// <summary>Both signals as [B, T], cut to the shorter length (docs/metrics.md compares only the overlap).</summary>
     internal static (Tensor Reference, Tensor Estimate) CutToShorter(Tensor reference, Tensor estimate)
     {
         var r = ToBatchTime(reference);

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace PostRvq.Spectral;
 
 /// <summary>
-/// Triangular mel filters as metrics.md defines them: HTK mel scale mel(f) = 2595·log10(1 + f/700),
+/// Triangular mel filters as docs/metrics.md defines them: HTK mel scale mel(f) = 2595·log10(1 + f/700),
 /// nMels + 2 edges equally spaced in mel from 0 Hz to sr/2, filter i rising from edge i to edge i+1 and
 /// falling to edge i+2, evaluated at the bin frequencies k·sr/nFft, with no area normalisation.
 /// </summary>

@@ -8,7 +8,7 @@ namespace PostRvq.Spectral;
 /// </summary>
 internal static class SpectralDistance
 {
-    /// <summary>Magnitudes below this are clamped before log10 (DAC's floor, metrics.md).</summary>
+    /// <summary>Magnitudes below this are clamped before log10 (DAC's floor, docs/metrics.md).</summary>
     internal const double LogFloor = 1e-5;
 
     /// <summary>Sum over scales of mean |log10 mel(ref) − log10 mel(est)|; inputs [B, T] or [B, 1, T], returns [B].</summary>
