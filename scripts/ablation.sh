@@ -12,6 +12,9 @@ out="${2:-$repo/runs/ablation}"
 steps="${3:-500}"
 threads="${4:-2}"
 mkdir -p "$out"
+# Every command, scoring included, runs on this many threads: two runs side by side on oversubscribed cores
+# otherwise spend most of their time waiting at OpenMP barriers.
+export OMP_NUM_THREADS="$threads"
 
 postrvq() {
   if [[ -n "${POSTRVQ_CLI:-}" ]]; then dotnet "$POSTRVQ_CLI" "$@"

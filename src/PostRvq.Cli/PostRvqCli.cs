@@ -9,6 +9,7 @@ public static class PostRvqCli
     public static RootCommand Build()
     {
         var root = new RootCommand("postrvq: post-training quantization of neural audio codecs");
+        root.Options.Add(CliErrors.CreateVerboseOption());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(FinetuneCommand.Create());
         root.Subcommands.Add(E2ECommand.Create());
@@ -27,5 +28,6 @@ public static class PostRvqCli
         return root;
     }
 
-    public static int Run(string[] args) => Build().Parse(args).Invoke();
+    /// <summary>Parses and runs <paramref name="args"/>; every error ends as one line on stderr and exit code 1 (see <see cref="CliErrors"/>).</summary>
+    public static int Run(string[] args) => CliErrors.Invoke(Build().Parse(args));
 }

@@ -6,7 +6,13 @@ namespace PostRvq.Tests;
 /// <summary>Runs <c>postrvq</c> in process with stdout, stderr and Spectre's console captured; callers run serially.</summary>
 static class CliRunner
 {
-    public static (int Code, string Output, string Error) Run(params string[] args)
+    public static (int Code, string Output, string Error) Run(params string[] args) => Capture(() => PostRvqCli.Run(args));
+
+    /// <summary>Runs <paramref name="root"/> (the CLI with extra commands) through the CLI's error boundary.</summary>
+    public static (int Code, string Output, string Error) Run(System.CommandLine.RootCommand root, params string[] args) =>
+        Capture(() => CliErrors.Invoke(root.Parse(args)));
+
+    static (int Code, string Output, string Error) Capture(Func<int> run)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -19,7 +25,7 @@ static class CliRunner
         });
         try
         {
-            return (PostRvqCli.Run(args), output.ToString(), error.ToString());
+            return (run(), output.ToString(), error.ToString());
         }
         finally
         {

@@ -40,20 +40,12 @@ static class AnchorCommand
             var outPath = parse.GetValue(output)!;
             var corpusPath = parse.GetValue(data)!;
             CliErrors.RequireExists(corpusPath, "--data");
-            // The anchor must never replace what it was built from.
-            var outFull = Path.GetFullPath(outPath);
-            if (File.Exists(parse.GetValue(config)) && outFull == Path.GetFullPath(parse.GetValue(config)!))
-                throw new ArgumentException($"--out {outPath} is the config it reads; choose another file.");
-            var dataFull = Path.GetFullPath(Directory.Exists(corpusPath) ? corpusPath : Path.GetDirectoryName(Path.GetFullPath(corpusPath))!);
-            if (outFull.StartsWith(dataFull.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                throw new ArgumentException($"--out {outPath} is inside the corpus --data {corpusPath}; write the model elsewhere.");
+            new OutputGuard().ReadsFile("--config", parse.GetValue(config), "config").ReadsCorpus("--data", corpusPath).WritesFile("--out", outPath);
             var corpus = Corpus.Load(corpusPath);
-            // Without blocks the nonlinear branches are empty, so the file holds just the linear codec.
-            var options = experiment.Model with { EncoderBlocks = 0, DecoderBlocks = 0, LinearInit = true };
-            using var model = Autoencoder.Create(options);
-            var codec = MdctLinearInit.Fit(EvenlySpread(corpus.Split("train"), parse.GetValue(seconds), options.SampleRate), options, chosen, parse.GetValue(seconds));
-            MdctLinearInit.Apply(model, codec);
-            model.eval();
+            var codec = MdctLinearInit.Fit(TrainSplit(corpus).LoadSpread(parse.GetValue(seconds), experiment.Model.SampleRate),
+                experiment.Model, chosen, parse.GetValue(seconds));
+            using var model = MdctLinearInit.AnchorModel(experiment.Model, codec);
+            var options = model.Options;
             AnsiConsole.MarkupLine($"{chosen} basis from {codec.Frames:N0} train frames keeps {codec.EnergyKept:P2} of their energy.");
             var scored = parse.GetValue(split)!;
             var rows = EvaluateCommand.Evaluate(model, corpus.Split(scored));
@@ -70,12 +62,10 @@ static class AnchorCommand
         return command;
     }
 
-    /// <summary>Clips spread evenly over the split, about <paramref name="seconds"/> in all, so a large corpus is not read whole.</summary>
-    static IReadOnlyList<Audio.AudioClip> EvenlySpread(Corpus split, double seconds, int sampleRate)
+    static Corpus TrainSplit(Corpus corpus)
     {
-        if (split.Entries.Count == 0) throw new ArgumentException($"{split.Root}: the train split is empty.");
-        var total = split.Entries.Sum(e => e.Duration);
-        var stride = Math.Max(1, (int)Math.Floor(total / seconds));
-        return split.Entries.Where((_, i) => i % stride == 0).Select(e => split.LoadClip(e, sampleRate)).ToList();
+        var train = corpus.Split("train");
+        if (train.Entries.Count == 0) throw new ArgumentException($"{corpus.Root}: the train split is empty.");
+        return train;
     }
 }

@@ -30,10 +30,10 @@ static class BenchCommand
         return bench;
     }
 
-    static (Option<string> Config, Option<int> Steps, Option<int> Threads) CommonOptions(string defaultConfig, int defaultSteps) => (
+    static (Option<string> Config, Option<int> Steps, Option<int?> Threads) CommonOptions(string defaultConfig, int defaultSteps) => (
         new Option<string>("--config") { Description = "Preset or config file", DefaultValueFactory = _ => defaultConfig },
         new Option<int>("--steps") { Description = "Steps to measure", DefaultValueFactory = _ => defaultSteps },
-        new Option<int>("--threads") { Description = "Torch CPU threads", DefaultValueFactory = _ => 2 });
+        ThreadsOption.Create(defaultThreads: 2));
 
     static Command TrainBench()
     {
@@ -53,7 +53,7 @@ static class BenchCommand
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            set_num_threads(parse.GetValue(threads));
+            ThreadsOption.Apply(parse, threads);
             var experiment = ExperimentConfig.Load(parse.GetValue(config)!, parse.GetValue(set));
             if (parse.GetValue(batchSize) is { } b) experiment = experiment with { Training = experiment.Training with { BatchSize = b } };
             experiment.Validate();
@@ -139,7 +139,8 @@ static class BenchCommand
         var command = new Command("memory", "Resident memory over many training steps") { config, steps, threads, every, csv };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            set_num_threads(parse.GetValue(threads));
+            ThreadsOption.Apply(parse, threads);
+            if (parse.GetValue(csv) is { } csvPath) new OutputGuard().ReadsFile("--config", parse.GetValue(config), "config").WritesFile("--csv", csvPath);
             var experiment = ExperimentConfig.Load(parse.GetValue(config)!);
             var total = parse.GetValue(steps);
             var interval = parse.GetValue(every);
@@ -182,14 +183,14 @@ static class BenchCommand
             Description = "Vectors the naive reference is timed on; its times are scaled linearly to --n (every step of it is linear in N)",
             DefaultValueFactory = _ => 10_000,
         };
-        var threads = new Option<int>("--threads") { Description = "Torch CPU threads", DefaultValueFactory = _ => 2 };
+        var threads = ThreadsOption.Create(defaultThreads: 2);
         var command = new Command("quantize", "k-means, RVQ fit and encode speed; nearest-code GFLOP/s against sgemm and a naive reference")
         {
             n, dim, stages, codes, iterations, repeats, fitRepeats, referenceN, threads,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            set_num_threads(parse.GetValue(threads));
+            ThreadsOption.Apply(parse, threads);
             var (count, d, k, nq) = (parse.GetValue(n), parse.GetValue(dim), parse.GetValue(codes), parse.GetValue(stages));
             var (times, fitTimes, iters) = (parse.GetValue(repeats), parse.GetValue(fitRepeats), parse.GetValue(iterations));
             var referenceCount = Math.Min(count, parse.GetValue(referenceN));

@@ -20,6 +20,7 @@ static class BundleCommand
             var (modelPath, quantizerPath, outputPath) = (parse.GetValue(model)!, parse.GetValue(quantizer), parse.GetValue(output)!);
             CliErrors.RequireExists(modelPath, "--model");
             if (quantizerPath is not null) CliErrors.RequireExists(quantizerPath, "--quantizer");
+            new OutputGuard().ReadsModel("--model", modelPath).ReadsFile("--quantizer", quantizerPath, "quantizer").WritesFile("--out", outputPath);
             var codecKind = parse.GetValue(kind) ?? (quantizerPath is null ? Codec.Continuous : Codec.PostTraining);
             if (quantizerPath is null) Codec.RequireKind(codecKind, hasQuantizer: false);
             using var codec = quantizerPath is null ? Codec.Load(modelPath) : Codec.Load(modelPath, quantizerPath, codecKind);

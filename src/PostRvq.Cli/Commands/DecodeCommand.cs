@@ -12,7 +12,7 @@ static class DecodeCommand
     {
         var input = new Argument<string>("codes") { Description = "The .codes file to decode" };
         var output = new Option<string>("--out", "-o") { Description = "The WAV file to write", Required = true };
-        var chunk = new Option<double>("--chunk-seconds") { Description = "Chunk length for long files", DefaultValueFactory = _ => 10.0 };
+        var chunk = ChunkOption.Create();
         var codec = new CodecOptions();
         var command = new Command("decode", "Decode a .codes file to WAV with the codec that made it (--codec C, or --model M --quantizer Q)") { input, output, chunk };
         codec.AddTo(command);
@@ -20,14 +20,13 @@ static class DecodeCommand
         {
             var (codesPath, outputPath) = (parse.GetValue(input)!, parse.GetValue(output)!);
             CliErrors.RequireExists(codesPath, "codes");
-            if (Path.GetFullPath(codesPath) == Path.GetFullPath(outputPath))
-                throw new ArgumentException($"--out would overwrite the input {codesPath}; choose another output");
+            codec.Guard(parse).ReadsFile("codes", codesPath, "codes file").WritesFile("--out", outputPath);
             var codes = CodesFile.Load(codesPath);
             using var loaded = codec.Load(parse, needsQuantizer: true);
             AudioClip clip;
             try
             {
-                clip = loaded.Decode(codes, new ChunkingOptions { ChunkSeconds = EncodeCommand.RequirePositive(parse.GetValue(chunk)) });
+                clip = loaded.Decode(codes, ChunkOption.Chunking(parse.GetValue(chunk)));
             }
             catch (InvalidDataException e)
             {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using PostRvq.Codecs;
 using PostRvq.Data;
 using PostRvq.Metrics;
+using PostRvq.Quantization;
 using PostRvq.Training;
 using Spectre.Console;
 
@@ -20,7 +21,7 @@ static class E2ECommand
         var output = new Option<string>("--out") { Description = "Run folder (runs/NAME); resumes if it has a checkpoint", Required = true };
         var steps = new Option<int?>("--steps") { Description = "Override training.steps" };
         var evaluate = new Option<bool>("--evaluate") { Description = "Score the codec at full depth on the test split when done" };
-        var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all cores)" };
+        var threads = ThreadsOption.Create();
         var modelOut = new Option<string?>("--model-out") { Description = "Where to write the .model (its .quantizer goes next to it); default OUT/e2e.model" };
         var minutes = new Option<double?>("--max-minutes") { Description = "Stop after this much training time and finish the run at the step reached" };
         var set = ConfigSetOption.Create();
@@ -30,15 +31,21 @@ static class E2ECommand
             var experiment = ExperimentConfig.Load(parse.GetValue(config)!, parse.GetValue(set));
             if (parse.GetValue(steps) is { } s) experiment = experiment with { Training = experiment.Training with { Steps = s } };
             experiment.Validate();
-            if (parse.GetValue(threads) is { } n) TorchSharp.torch.set_num_threads(n);
+            ThreadsOption.Apply(parse, threads);
             var runFolder = parse.GetValue(output)!;
-            var (train, valid) = TrainCommand.LoadSplits(experiment.Name + " E2E", parse.GetValue(data)!, experiment.Model.SampleRate, runFolder);
+            var modelPath = parse.GetValue(modelOut) ?? Path.Combine(runFolder, "e2e" + ModelFile.Extension);
+            var guard = new OutputGuard().ReadsFile("--config", parse.GetValue(config), "config");
+            TrainCommand.GuardRunFolder(guard, parse.GetValue(data)!, runFolder);
+            guard.WritesFile("--model-out", modelPath);
+            guard.WritesFile("--model-out", Path.ChangeExtension(modelPath, QuantizerFile.Extension));
+            using var runLock = TrainCommand.LockRunFolder(runFolder);
+            var (train, valid) = TrainCommand.LoadSplits(experiment.Name + " E2E", parse.GetValue(data)!, experiment.Model.SampleRate, runFolder, experiment.Training.CropSeconds);
             using var trainer = new E2ETrainer(experiment, train, valid, runFolder);
             AnsiConsole.MarkupLine($"In-loop RVQ: {experiment.E2E.Codebooks} x {experiment.E2E.CodebookSize} ({trainer.FullKbps:G4} kbps at full depth), "
                 + $"quantizer dropout {experiment.E2E.QuantizerDropout}, {(experiment.E2E.Factorized ? $"factorized {experiment.E2E.CodeDim}-d codes" : "plain codes")}, "
                 + (experiment.E2E.Ema ? "EMA codebooks" : "codebook loss"));
             var budget = parse.GetValue(minutes) is { } m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
-            if (TrainCommand.RunWithProgress(trainer, budget) is null) return 0;
+            if (TrainCommand.RunWithProgress(trainer, budget) is { Finished: false } stopped) return stopped.ExitCode;
             AudioMetricValues? metrics = null;
             if (parse.GetValue(evaluate))
             {
@@ -46,7 +53,6 @@ static class E2ECommand
                 MetricsTable.Print($"E2E, {trainer.FullKbps:G4} kbps, test split", rows);
                 metrics = AudioMetrics.Mean(rows.Select(r => r.Values));
             }
-            var modelPath = parse.GetValue(modelOut) ?? Path.Combine(runFolder, "e2e" + ModelFile.Extension);
             var info = trainer.SaveModel(modelPath, parse.GetValue(data)!, metrics);
             AnsiConsole.MarkupLine($"Wrote {Markup.Escape(modelPath)} and {Markup.Escape(info.Quantizer!)}.");
             return 0;

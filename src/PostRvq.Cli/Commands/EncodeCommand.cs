@@ -14,7 +14,7 @@ static class EncodeCommand
         var input = new Argument<string>("input") { Description = "The audio file to encode (wav, ogg, mp3), mixed to mono; decoding returns its length and sample rate" };
         var output = new Option<string>("--out", "-o") { Description = "The .codes file to write", Required = true };
         var kbps = new Option<double?>("--kbps") { Description = "Target bitrate: keeps the first codebooks of a truncatable quantizer that fit (default: all)" };
-        var chunk = new Option<double>("--chunk-seconds") { Description = "Chunk length for long files", DefaultValueFactory = _ => 10.0 };
+        var chunk = ChunkOption.Create();
         var codec = new CodecOptions();
         var command = new Command("encode", "Encode audio to a .codes file with a codec (--codec C, or --model M --quantizer Q)") { input, output, kbps, chunk };
         codec.AddTo(command);
@@ -22,12 +22,11 @@ static class EncodeCommand
         {
             var (inputPath, outputPath) = (parse.GetValue(input)!, parse.GetValue(output)!);
             CliErrors.RequireExists(inputPath, "input");
-            if (Path.GetFullPath(inputPath) == Path.GetFullPath(outputPath))
-                throw new ArgumentException($"--out would overwrite the input {inputPath}; choose another output");
+            codec.Guard(parse).ReadsFile("input", inputPath, "audio").WritesFile("--out", outputPath);
             using var loaded = codec.Load(parse, needsQuantizer: true);
             var codebooks = parse.GetValue(kbps) is { } target ? loaded.CodebooksFor(target) : loaded.Quantizer!.Codebooks;
             var clip = AudioFile.Read(inputPath);
-            var encoded = loaded.Encode(clip, codebooks, new ChunkingOptions { ChunkSeconds = RequirePositive(parse.GetValue(chunk)) });
+            var encoded = loaded.Encode(clip, codebooks, ChunkOption.Chunking(parse.GetValue(chunk)));
             CodesFile.Save(outputPath, encoded);
             var bytes = new FileInfo(outputPath).Length;
             var quantizer = loaded.QuantizerWith(codebooks);
@@ -41,9 +40,6 @@ static class EncodeCommand
         }));
         return command;
     }
-
-    internal static double RequirePositive(double chunkSeconds) =>
-        chunkSeconds > 0 ? chunkSeconds : throw new ArgumentException($"--chunk-seconds must be positive, not {chunkSeconds}");
 }
 
 /// <summary>
@@ -62,6 +58,11 @@ sealed class CodecOptions
         command.Options.Add(model);
         command.Options.Add(quantizer);
     }
+
+    /// <summary>An output guard that knows the codec files this command reads.</summary>
+    public OutputGuard Guard(ParseResult parse) =>
+        new OutputGuard().ReadsModel("--codec", parse.GetValue(codec)).ReadsModel("--model", parse.GetValue(model))
+            .ReadsFile("--quantizer", parse.GetValue(quantizer), "quantizer");
 
     /// <summary>Loads the chosen codec; <paramref name="needsQuantizer"/> refuses a continuous one.</summary>
     public Codec Load(ParseResult parse, bool needsQuantizer)

@@ -28,6 +28,9 @@ static class EvaluateCommand
         codecOptions.AddTo(command);
         command.SetAction(parse => CliErrors.Run(() =>
         {
+            var guard = codecOptions.Guard(parse).ReadsCorpus("--data", parse.GetValue(data));
+            if (parse.GetValue(csv) is { } csvPath) guard.WritesFile("--csv", csvPath);
+            if (parse.GetValue(json) is { } jsonPath) guard.WritesFile("--json", jsonPath);
             using var codec = codecOptions.Load(parse, needsQuantizer: false);
             var splitName = parse.GetValue(split)!;
             var corpus = Corpus.Load(parse.GetValue(data)!).Split(splitName);
@@ -62,7 +65,7 @@ static class EvaluateCommand
 
     static void ScoreAtBitrates(Codec codec, Corpus split, string splitName, IReadOnlyList<double> targets, string? csvPath)
     {
-        var clips = split.LoadAll(codec.SampleRate);
+        var (clips, _) = ScorableClips.Keep(split.LoadAll(codec.SampleRate), [.. split.Entries.Select(e => e.Id)], split.Description);
         Console.WriteLine($"Scoring {codec.Kind} codec {codec.Source} ({codec.Info.Steps:N0} training steps) on {clips.Count} clips of the {splitName} split "
             + $"at {string.Join(", ", targets)} kbps");
         var options = new ComparisonOptions { TargetKbps = targets, Split = splitName };
@@ -76,15 +79,7 @@ static class EvaluateCommand
         }
     }
 
-    /// <summary>Reconstructs and scores every clip of <paramref name="split"/>.</summary>
-    public static List<(string Clip, double Seconds, AudioMetricValues Values)> Evaluate(Nn.Autoencoder model, Corpus split)
-    {
-        var rows = new List<(string, double, AudioMetricValues)>();
-        foreach (var entry in split.Entries)
-        {
-            var clip = split.LoadClip(entry, model.Options.SampleRate);
-            rows.Add((entry.Id, clip.DurationSeconds, MetricsTable.Score(clip, Reconstruction.Run(model, clip))));
-        }
-        return rows;
-    }
+    /// <summary>Reconstructs and scores every clip of <paramref name="split"/> long enough for the metrics (see <see cref="ScorableClips"/>).</summary>
+    public static List<(string Clip, double Seconds, AudioMetricValues Values)> Evaluate(Nn.Autoencoder model, Corpus split) =>
+        ScorableClips.ScoreSplit(split, model.Options.SampleRate, clip => Reconstruction.Run(model, clip));
 }

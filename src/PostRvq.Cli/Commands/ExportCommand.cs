@@ -18,6 +18,8 @@ static class ExportCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             CliErrors.RequireExists(parse.GetValue(checkpoint)!, "--checkpoint");
+            var outPath = new OutputGuard().ReadsModel("--checkpoint", parse.GetValue(checkpoint)).ReadsCorpus("--data", parse.GetValue(data))
+                .WritesFile("--out", parse.GetValue(output)!);
             var (model, info) = ModelFile.Load(parse.GetValue(checkpoint)!);
             using var _ = model;
             if (parse.GetValue(data) is { } corpusPath)
@@ -26,8 +28,8 @@ static class ExportCommand
                 MetricsTable.Print("test split", rows);
                 info = info with { TrainedOn = corpusPath, TestMetrics = AudioMetrics.Mean(rows.Select(r => r.Values)) };
             }
-            ModelFile.Save(parse.GetValue(output)!, model, info);
-            AnsiConsole.MarkupLine($"Wrote {Markup.Escape(parse.GetValue(output)!)} ({new FileInfo(parse.GetValue(output)!).Length / 1024.0 / 1024:F1} MB).");
+            ModelFile.Save(outPath, model, info);
+            AnsiConsole.MarkupLine($"Wrote {Markup.Escape(outPath)} ({new FileInfo(outPath).Length / 1024.0 / 1024:F1} MB).");
             return 0;
         }));
         return command;

@@ -30,7 +30,7 @@ static class FinetuneCommand
         var steps = new Option<int?>("--steps") { Description = "Override finetune.steps" };
         var fit = new Option<bool>("--fit-quantizer") { Description = "If --quantizer does not exist, fit a standardized RVQ (32 x 1024) on the train split's latents and save it there" };
         var evaluate = new Option<bool>("--evaluate") { Description = "Score the codec before and after finetuning on the test split" };
-        var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all cores)" };
+        var threads = ThreadsOption.Create();
         var modelOut = new Option<string?>("--model-out") { Description = "Where to write the .model (its .quantizer goes next to it); default OUT/finetuned.model" };
         var minutes = new Option<double?>("--max-minutes") { Description = "Stop after this much training time and finish the run at the step reached" };
         var command = new Command("finetune", "Finetune the decoder on quantized latents (step 3 of the paper)")
@@ -38,7 +38,7 @@ static class FinetuneCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             CliErrors.RequireExists(parse.GetValue(model)!, "--model");
-            if (parse.GetValue(threads) is { } n) set_num_threads(n);
+            ThreadsOption.Apply(parse, threads);
             using var source = FinetuneSource.Load(parse.GetValue(model)!);
             var experiment = ConfigFor(source, parse.GetValue(config));
             var finetune = experiment.Finetune;
@@ -48,9 +48,17 @@ static class FinetuneCommand
             experiment = experiment with { Finetune = finetune };
             experiment.Validate();
             var runFolder = parse.GetValue(output)!;
-            var (train, valid) = TrainCommand.LoadSplits(experiment.Name + " finetuning", parse.GetValue(data)!, source.Model.Options.SampleRate, runFolder);
             var quantizerPath = parse.GetValue(quantizer)!;
-            if (!File.Exists(quantizerPath) && parse.GetValue(fit)) FitStandardizedRvq(source.Model, train, quantizerPath);
+            var modelPath = parse.GetValue(modelOut) ?? Path.Combine(runFolder, "finetuned" + ModelFile.Extension);
+            var guard = new OutputGuard().ReadsModel("--model", parse.GetValue(model)).ReadsFile("--quantizer", quantizerPath, "quantizer")
+                .ReadsFile("--config", parse.GetValue(config), "config");
+            TrainCommand.GuardRunFolder(guard, parse.GetValue(data)!, runFolder);
+            guard.WritesFile("--model-out", modelPath);
+            guard.WritesFile("--model-out", Path.ChangeExtension(modelPath, QuantizerFile.Extension));
+            using var runLock = TrainCommand.LockRunFolder(runFolder);
+            var (train, valid) = TrainCommand.LoadSplits(experiment.Name + " finetuning", parse.GetValue(data)!, source.Model.Options.SampleRate, runFolder,
+                experiment.Training.CropSeconds);
+            if (!File.Exists(quantizerPath) && parse.GetValue(fit)) FitStandardizedRvq(source.Model, train, guard.WritesFile("--quantizer", quantizerPath));
             CliErrors.RequireExists(quantizerPath, "--quantizer");
             var fitted = QuantizerFile.Load(quantizerPath);
             using var trainer = new FinetuneTrainer(experiment, source, fitted, train, valid, runFolder);
@@ -59,7 +67,7 @@ static class FinetuneCommand
             if (!File.Exists(trainer.CheckpointPath) && trainer.Validate() is var v)
                 AnsiConsole.MarkupLine($"Before finetuning, at {finetune.Kbps} kbps: validation mel {v.Mel:F3}, STFT {v.Stft:F3}, SI-SDR {v.SiSdr:F2} dB, SNR {v.Snr:F2} dB");
             var budget = parse.GetValue(minutes) is { } m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
-            if (TrainCommand.RunWithProgress(trainer, budget) is null) return 0;
+            if (TrainCommand.RunWithProgress(trainer, budget) is { Finished: false } stopped) return stopped.ExitCode;
             AudioMetricValues? metrics = null;
             if (parse.GetValue(evaluate))
             {
@@ -70,7 +78,6 @@ static class FinetuneCommand
                 MetricsTable.Print($"after {trainer.Step} finetuning steps, {finetune.Kbps} kbps, test split", after);
                 metrics = AudioMetrics.Mean(after.Select(r => r.Values));
             }
-            var modelPath = parse.GetValue(modelOut) ?? Path.Combine(runFolder, "finetuned" + ModelFile.Extension);
             var info = trainer.SaveModel(modelPath, parse.GetValue(data)!, metrics);
             AnsiConsole.MarkupLine($"Wrote {Markup.Escape(modelPath)} and {Markup.Escape(info.Quantizer!)} ({info.Steps} steps in all, {info.FinetuneSteps} finetuning).");
             return 0;
@@ -142,21 +149,20 @@ static class FinetuneCommand
         AnsiConsole.MarkupLine($"Saved {Markup.Escape(path)}.");
     }
 
-    /// <summary>Reconstructs every clip of <paramref name="split"/> through Decode(Quantize(Encode(x))) and scores it.</summary>
+    /// <summary>
+    /// Reconstructs every clip of <paramref name="split"/> through Decode(Quantize(Encode(x))) and scores it, skipping
+    /// (and naming) the clips too short for the metrics.
+    /// </summary>
     internal static List<(string Clip, double Seconds, AudioMetricValues Values)> Evaluate(Autoencoder model, IQuantizer quantizer, Corpus split)
     {
-        var rows = new List<(string, double, AudioMetricValues)>();
         model.eval();
-        foreach (var entry in split.Entries)
+        return ScorableClips.ScoreSplit(split, model.Options.SampleRate, clip =>
         {
-            var clip = split.LoadClip(entry, model.Options.SampleRate);
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var audio = AudioTensors.ToBatch([clip], clip.Length);
             var decoded = model.Decode(quantizer.Quantize(model.Encode(audio)).Quantized).narrow(-1, 0, clip.Length);
-            var estimate = new AudioClip(decoded.reshape(-1).data<float>().ToArray(), clip.SampleRate);
-            rows.Add((entry.Id, clip.DurationSeconds, MetricsTable.Score(clip, estimate)));
-        }
-        return rows;
+            return new AudioClip(decoded.reshape(-1).data<float>().ToArray(), clip.SampleRate);
+        });
     }
 }

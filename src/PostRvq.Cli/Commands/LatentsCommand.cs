@@ -19,7 +19,7 @@ static class LatentsCommand
         var output = new Option<string>("--out") { Description = "Folder for the latent set", Required = true };
         var maxClips = new Option<int?>("--max-clips") { Description = "Encode only this many clips, drawn at random with --seed" };
         var seed = new Option<int>("--seed") { Description = "Seed of the --max-clips draw", DefaultValueFactory = _ => 0 };
-        var chunk = new Option<double>("--chunk-seconds") { Description = "Chunk length for long clips", DefaultValueFactory = _ => new ChunkingOptions().ChunkSeconds };
+        var chunk = ChunkOption.Create();
         var command = new Command("latents", "Encode a corpus split into a latent dataset for fitting quantizers") { model, data, split, output, maxClips, seed, chunk };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -28,17 +28,17 @@ static class LatentsCommand
             var splitName = parse.GetValue(split)!;
             if (splitName is not ("train" or "valid" or "test" or Data.Corpus.NoSplit))
                 throw new ArgumentException($"--split {splitName}: expected train, valid, test or all");
-            if (parse.GetValue(chunk) is not > 0) throw new ArgumentException($"--chunk-seconds must be positive, not {parse.GetValue(chunk)}");
             var options = new LatentEncodingOptions
             {
-                Chunking = new ChunkingOptions { ChunkSeconds = parse.GetValue(chunk) },
+                Chunking = ChunkOption.Chunking(parse.GetValue(chunk)),
                 MaxClips = parse.GetValue(maxClips),
                 Seed = parse.GetValue(seed),
             };
+            var folder = new OutputGuard().ReadsModel("--model", modelPath).ReadsCorpus("--data", parse.GetValue(data))
+                .WritesInto("--out", parse.GetValue(output)!, LatentSetFile.SafetensorsName, LatentSetFile.NpyName, LatentSetFile.JsonName);
             var set = Encode(modelPath, parse.GetValue(data)!, splitName, options);
             using (set)
             {
-                var folder = parse.GetValue(output)!;
                 LatentSetFile.Save(folder, set);
                 AnsiConsole.MarkupLine($"Wrote {set.Count:N0} frames × {set.Dimension} ({set.Count / set.FrameRate / 60:F1} min at {set.FrameRate:G4} frames/s) "
                     + $"from {set.ClipIds.Count} clips of the {Markup.Escape(set.Split)} split to {Markup.Escape(folder)} (model {set.ModelId}).");

@@ -27,14 +27,14 @@ static class PipelineCommand
         var maxTrain = new Option<long>("--max-train-frames") { Description = "Fit quantizers on at most this many latent frames", DefaultValueFactory = _ => defaults.MaxTrainFrames };
         var codebookSize = new Option<int?>("--codebook-size") { Description = "Entries per codebook (default: 1024, fewer when the fit set is small)" };
         var force = new Option<string[]>("--force") { Description = "Re-run these stages even if up to date (model, latents, quantizers, finetune, e2e, evaluation, report)", AllowMultipleArgumentsPerToken = true };
-        var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all cores)" };
+        var threads = ThreadsOption.Create();
         var command = new Command("pipeline", "Run the paper end to end: model, latents, quantizer comparison, finetuning and E2E (with --train or given models), evaluation and report")
         {
             output, data, model, finetuned, e2e, train, steps, methods, kbps, iterations, maxTrain, codebookSize, force, threads,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            if (parse.GetValue(threads) is { } n) TorchSharp.torch.set_num_threads(n);
+            ThreadsOption.Apply(parse, threads);
             var options = defaults with
             {
                 Data = parse.GetValue(data)!,
@@ -52,14 +52,29 @@ static class PipelineCommand
             var runFolder = parse.GetValue(output)!;
             var pipeline = new PaperPipeline(options, runFolder);
             pipeline.Validate();
+            var guard = new OutputGuard().ReadsCorpus("--data", options.Data).ReadsModel("--model", options.Model);
+            foreach (var (option, codec) in new[] { ("--finetuned-model", options.FinetunedModel), ("--e2e-model", options.E2EModel) })
+                if (codec is not null) guard.ReadsModel(option, codec).ReadsFile(option, PaperPipelineOptions.QuantizerOf(codec), "quantizer");
+            // A stage folder is replaced whole when it reruns, so no input may live in one.
+            guard.WritesInto("--out", runFolder, [.. pipeline.Stages().Select(s => s.Name), PipelineRunner.ErrorLogName]);
+            using var runLock = TrainCommand.LockRunFolder(runFolder);
             if (options.Train) AnnounceTrainingCost(options);
             var runner = new PipelineRunner(runFolder, (parse.GetValue(force) ?? []).ToHashSet());
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var stages = pipeline.Stages();
             // Training stages draw their own progress bars, and Spectre allows one live display at a time.
-            var outcomes = options.Train
-                ? PipelineDisplay.RunPlain(stages, observer => runner.Run(stages, observer))
-                : PipelineDisplay.Run(stages, observer => runner.Run(stages, observer));
+            IReadOnlyList<StageOutcome> outcomes;
+            try
+            {
+                outcomes = options.Train
+                    ? PipelineDisplay.RunPlain(stages, observer => runner.Run(stages, observer))
+                    : PipelineDisplay.Run(stages, observer => runner.Run(stages, observer));
+            }
+            catch (StoppedBySignalException stopped)
+            {
+                AnsiConsole.MarkupLine("Pipeline stopped in a training stage; finished stages are kept, and a rerun starts that stage again.");
+                return stopped.ExitCode;
+            }
             AnsiConsole.MarkupLine($"Pipeline finished in {clock.Elapsed.TotalMinutes:F1} min. Report: [link]{Markup.Escape(Path.GetFullPath(Path.Combine(runFolder, "report", "index.html")))}[/]");
             return outcomes.Count == stages.Count ? 0 : 1;
         }));
@@ -71,10 +86,12 @@ static class PipelineCommand
     {
         var config = Training.ExperimentConfig.Load(options.Config);
         var steps = options.TrainSteps ?? config.Training.Steps;
-        // Seconds per adversarial step on 2 CPU cores, measured on the waveform family (tiny-cpu-waveform, data/models/MODEL.md);
-        // the MDCT tiny-cpu's is not measured yet. Other configs scale with their size.
-        const double SecondsPerStep = 1.7;
-        var total = 3.0 * steps * SecondsPerStep;
+        var t = config.Training;
+        var adversarialSteps = t.Adversarial ? Math.Max(0, steps - t.AdversarialWarmupSteps) : 0;
+        // Seconds per step on 2 CPU cores (bench train and the shipped runs, data/models/MODEL.md): the MDCT tiny-cpu
+        // takes ~1.0 s without discriminators and ~3.3 s with them; the waveform family ~1.7 s with them.
+        var (reconstruction, adversarial) = config.Model.Kind == Nn.ModelKinds.Mdct ? (1.0, 3.3) : (1.7, 1.7);
+        var total = 3.0 * ((steps - adversarialSteps) * reconstruction + adversarialSteps * adversarial);
         AnsiConsole.MarkupLine($"[yellow]--train[/]: the continuous model, finetuning and an E2E baseline with an equal budget, about {3 * steps} steps in all: "
             + $"roughly {total / 3600:F1} h on 2 CPU cores with {Markup.Escape(options.Config)}; a GPU is much faster.");
     }

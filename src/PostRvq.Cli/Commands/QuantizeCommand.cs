@@ -35,15 +35,16 @@ static class QuantizeCommand
         var maxClips = new Option<int?>("--max-clips") { Description = "Evaluate only the first N clips of the split" };
         var cropSeconds = new Option<double?>("--crop-seconds") { Description = "Evaluate on the centred crop of this length of each clip" };
         var saveCodes = new Option<bool>("--save-codes") { Description = "Also write the evaluation codes to codes.safetensors" };
-        var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all cores)" };
+        var threads = ThreadsOption.Create();
         var command = new Command("quantize", "Fit quantizers on fixed latents and compare them through the frozen decoder")
         {
             latents, model, data, methods, kbps, split, output, iterations, codebookSize, seed, maxTrain, maxClips, cropSeconds, saveCodes, threads,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            if (parse.GetValue(threads) is { } n) TorchSharp.torch.set_num_threads(n);
-            var folder = parse.GetValue(output)!;
+            ThreadsOption.Apply(parse, threads);
+            var folder = new OutputGuard().ReadsFilesIn("--latents", parse.GetValue(latents), "latent set").ReadsModel("--model", parse.GetValue(model))
+                .ReadsCorpus("--data", parse.GetValue(data)).WritesInto("--out", parse.GetValue(output)!, "results.csv", "quantizers", "codes.safetensors");
             var options = new ComparisonOptions
             {
                 Methods = parse.GetValue(methods) is { } list ? ParseMethods(list) : ComparisonOptions.DefaultMethods(),
@@ -82,10 +83,19 @@ static class QuantizeCommand
         using var _ = autoencoder;
         var sampleRate = autoencoder.Options.SampleRate;
         var entries = corpus.Entries.Take(evaluation.MaxClips ?? int.MaxValue).ToList();
-        IReadOnlyList<Audio.AudioClip> clips = entries.Select(e => corpus.LoadClip(e, sampleRate)).ToList();
+        var (clips, ids) = ScorableClips.Keep([.. entries.Select(e => corpus.LoadClip(e, sampleRate))], [.. entries.Select(e => e.Id)], corpus.Description);
         if (evaluation.CropSeconds is { } seconds)
-            clips = EvaluationCrops.Fixed(clips, (int)Math.Round(seconds * sampleRate)).ToList();
-        var ids = entries.Select(e => e.Id).ToList();
+        {
+            var crop = Math.Round(seconds * sampleRate);
+            if (crop < Metrics.AudioMetrics.MinimumLength)
+                throw new ArgumentException($"--crop-seconds {seconds} is {crop} samples at {sampleRate} Hz, fewer than the "
+                    + $"{Metrics.AudioMetrics.MinimumLength} the metrics need (their longest analysis window)");
+            var longest = Enumerable.Range(0, clips.Count).MaxBy(i => clips[i].Length);
+            // Shorter clips are zero-padded to the crop; a crop past every clip would only pad, up to any size.
+            if (crop > clips[longest].Length)
+                throw new ArgumentException($"--crop-seconds {seconds} is longer than every clip; the longest, {ids[longest]}, is {clips[longest].DurationSeconds:0.###} s");
+            clips = EvaluationCrops.Fixed(clips, (int)crop).ToList();
+        }
         AnsiConsole.MarkupLine($"Fitting {Markup.Escape(string.Join(", ", options.Methods))} at {string.Join(", ", options.TargetKbps)} kbps on "
             + $"{train.Count:N0} frames ({Markup.Escape(train.Split)}); evaluating on {clips.Count} clips of {Markup.Escape(corpus.Description)}.");
         var rows = ShowProgress(options, progress => QuantizerComparison.Run(options, autoencoder, train, clips, progress, ids, info.Steps));

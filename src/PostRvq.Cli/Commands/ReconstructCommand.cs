@@ -20,7 +20,7 @@ static class ReconstructCommand
         var codec = new CodecOptions();
         var input = new Option<string>("--in") { Description = "An audio file or a folder of them (wav, ogg, mp3)", Required = true };
         var output = new Option<string>("--out") { Description = "Output WAV file, or a folder when --in is a folder", Required = true };
-        var chunk = new Option<double>("--chunk-seconds") { Description = "Chunk length for long files", DefaultValueFactory = _ => 10.0 };
+        var chunk = ChunkOption.Create();
         var command = new Command("reconstruct", "Pass audio through a model (encode, then decode), quantizing the latents when the codec has a quantizer")
             { input, output, chunk };
         codec.AddTo(command);
@@ -33,31 +33,49 @@ static class ReconstructCommand
     {
         using var codec = codecOptions.Load(parse, needsQuantizer: false);
         CliErrors.RequireExists(inputPath, "--in");
-        if (!(chunkSeconds > 0)) throw new ArgumentException($"--chunk-seconds must be positive, not {chunkSeconds}");
-        var jobs = PlanJobs(inputPath, outputPath);
+        var chunking = ChunkOption.Chunking(chunkSeconds);
+        var guard = codecOptions.Guard(parse).ReadsFolder("--in", inputPath, "input folder").ReadsFile("--in", inputPath, "input");
+        var jobs = PlanJobs(inputPath, outputPath, guard);
         var info = codec.Info;
         var sampleRate = codec.SampleRate;
-        var chunking = new ChunkingOptions { ChunkSeconds = chunkSeconds };
         var rows = new List<(string, double, AudioMetricValues)>();
+        var unscored = new List<(string, int)>();
+        var failures = new List<(string Name, string Error)>();
         var clock = Stopwatch.StartNew();
         double audioSeconds = 0;
         foreach (var (source, target, name) in jobs)
         {
-            var clip = AudioFile.Read(source, sampleRate);
-            var reconstructed = codec.Reconstruct(clip, chunking);
-            WavWriter.Write(target, reconstructed);
-            rows.Add((name, clip.DurationSeconds, MetricsTable.Score(clip, reconstructed)));
-            audioSeconds += clip.DurationSeconds;
+            try
+            {
+                var clip = AudioFile.Read(source, sampleRate);
+                var reconstructed = codec.Reconstruct(clip, chunking);
+                WavWriter.Write(target, reconstructed);
+                if (AudioMetrics.CanScore(clip.Length)) rows.Add((name, clip.DurationSeconds, MetricsTable.Score(clip, reconstructed)));
+                else unscored.Add((name, clip.Length));
+                audioSeconds += clip.DurationSeconds;
+            }
+            // One bad file of a folder must not cost the others; a single file's error goes to the user as it is.
+            catch (Exception e) when (jobs.Count > 1 && e is not (OperationCanceledException or OutOfMemoryException))
+            {
+                failures.Add((name, e.Message));
+            }
         }
         var quantized = codec.Quantizer is { } q ? $", {q.Name} at {q.Kbps(codec.FrameRate):0.###} kbps" : "";
-        MetricsTable.Print($"{jobs.Count} file(s) through {codec.Source} ({info.Config}, {info.Steps} steps{quantized}) at {sampleRate} Hz", rows);
-        AnsiConsole.MarkupLine($"Wrote {jobs.Count} WAV file(s) to {Markup.Escape(outputPath)}; "
+        MetricsTable.Print($"{rows.Count} file(s) through {codec.Source} ({info.Config}, {info.Steps} steps{quantized}) at {sampleRate} Hz", rows);
+        ScorableClips.Warn(unscored, sampleRate);
+        AnsiConsole.MarkupLine($"Wrote {rows.Count + unscored.Count} WAV file(s) to {Markup.Escape(outputPath)}; "
             + $"{audioSeconds:F1} s of audio in {clock.Elapsed.TotalSeconds:F1} s (real-time factor {clock.Elapsed.TotalSeconds / Math.Max(audioSeconds, 1e-9):F3}).");
-        return 0;
+        if (failures.Count == 0) return 0;
+        var failed = new Table().Title($"{failures.Count} of {jobs.Count} file(s) failed").Border(TableBorder.Rounded).AddColumns("file", "error");
+        foreach (var (name, error) in failures) failed.AddRow(Markup.Escape(name), Markup.Escape(error));
+        AnsiConsole.Write(failed);
+        AnsiConsole.Console.Profile.Out.Writer.Flush();
+        Console.Error.WriteLine($"error: {failures.Count} of {jobs.Count} file(s) failed: {string.Join(", ", failures.Select(f => f.Name))}");
+        return 1;
     }
 
-    /// <summary>Pairs every input with its output path, refusing to overwrite an input.</summary>
-    static List<(string Source, string Target, string Name)> PlanJobs(string inputPath, string outputPath)
+    /// <summary>Pairs every input with its output path, refusing (through <paramref name="guard"/>) to overwrite an input.</summary>
+    static List<(string Source, string Target, string Name)> PlanJobs(string inputPath, string outputPath, OutputGuard guard)
     {
         var jobs = new List<(string, string, string)>();
         if (Directory.Exists(inputPath))
@@ -79,9 +97,7 @@ static class ReconstructCommand
                 : outputPath;
             jobs.Add((inputPath, target, Path.GetFileName(inputPath)));
         }
-        foreach (var (source, target, _) in jobs)
-            if (Path.GetFullPath(source) == Path.GetFullPath(target))
-                throw new ArgumentException($"--out would overwrite the input {source}; choose another output");
+        foreach (var (_, target, _) in jobs) guard.WritesFile("--out", target);
         return jobs;
     }
 }

@@ -142,7 +142,14 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
         var progress = new SynchronousProgress<ComparisonProgress>(p =>
             context.Progress.Report(new StageProgress(Fraction(p), $"{p.Method}: {p.Detail}")));
         var codebookSize = options.CodebookSizeFor(Math.Min(train.Count, options.MaxTrainFrames));
-        var rows = QuantizerComparison.Run(Comparison(context.Folder, codebookSize), model, train, clips, progress, ids, info.Steps);
+        var rows = QuantizerComparison.Run(Comparison(context.Folder, codebookSize), model, train, clips, progress, ids, info.Steps).ToList();
+        // An MDCT model is measured against the linear codec it started from, fitted on the same train split.
+        if (model.Options.Kind == ModelKinds.Mdct)
+        {
+            context.Progress.Report(new StageProgress(1, $"{LinearAnchorRow.Method}: fitting the linear codec on the train split"));
+            var trainClips = Corpus.Load(options.Data).Split("train").LoadSpread(MdctLinearInit.DefaultSeconds, model.Options.SampleRate);
+            rows.Insert(1, LinearAnchorRow.Score(model.Options, trainClips, clips, "test"));
+        }
         ComparisonCsv.Write(Path.Combine(context.Folder, RowsFileName), rows);
     }
 
@@ -215,11 +222,11 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
         return info.Steps;
     }
 
-    /// <summary>The test split's clips at the model's rate, with their ids.</summary>
+    /// <summary>The test split's clips at the model's rate, with their ids, leaving out (and naming) those too short to score.</summary>
     internal (IReadOnlyList<AudioClip> Clips, IReadOnlyList<string> Ids) TestClips(int sampleRate)
     {
         var test = Corpus.Load(options.Data).Split("test");
-        return (test.LoadAll(sampleRate), test.Entries.Select(e => e.Id).ToList());
+        return ScorableClips.Keep(test.LoadAll(sampleRate), [.. test.Entries.Select(e => e.Id)], test.Description);
     }
 
     string[] StepsArgs() => options.TrainSteps is { } steps ? ["--steps", steps.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
@@ -227,6 +234,8 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
     static void RunCli(string[] args)
     {
         var status = PostRvqCli.Run(args);
+        // A signal stopped the training inside the stage: stop the pipeline with the same code, rather than fail the stage.
+        if (status is StopSignals.InterruptedExitCode or StopSignals.TerminatedExitCode) throw new StoppedBySignalException(status);
         if (status != 0) throw new InvalidOperationException($"'postrvq {string.Join(' ', args)}' failed with exit code {status}");
     }
 }

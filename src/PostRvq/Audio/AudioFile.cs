@@ -9,17 +9,26 @@ public static class AudioFile
 {
     public static IReadOnlyList<string> SupportedExtensions { get; } = [".wav", ".ogg", ".oga", ".mp3"];
 
+    /// <summary>
+    /// The largest sample magnitude a file may hold. Float audio may overshoot full scale (±1) a little, after gain or
+    /// resampling; four times full scale is a broken file or a wrong scale, such as integers stored as floats.
+    /// </summary>
+    public const float MaxSampleMagnitude = 4f;
+
     public static bool HasSupportedExtension(string path) =>
         SupportedExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Reads a file at its own sample rate, averaging all channels to mono.</summary>
-    /// <exception cref="AudioFormatException">The file is missing, empty, corrupt, not audio, unsupported or holds NaN/infinite samples.</exception>
+    /// <exception cref="AudioFormatException">
+    /// The file is missing, empty, corrupt, not audio, unsupported, or holds NaN/infinite samples or samples beyond
+    /// ±<see cref="MaxSampleMagnitude"/>: such a file is refused, not rescaled, so no score is computed on a guess.
+    /// </exception>
     public static AudioClip Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var bytes = ReadBytes(path);
         var clip = Decode(path, bytes);
-        EnsureFinite(path, clip.Samples);
+        EnsureInRange(path, clip.Samples);
         return clip;
     }
 
@@ -80,14 +89,24 @@ public static class AudioFile
         };
     }
 
-    private static void EnsureFinite(string path, float[] samples)
+    private static void EnsureInRange(string path, float[] samples)
     {
+        var peak = 0;
         for (var i = 0; i < samples.Length; i++)
         {
             if (!float.IsFinite(samples[i]))
             {
                 throw new AudioFormatException(path, $"sample {i} is {samples[i]} (NaN or infinite samples are not audio)");
             }
+            if (Math.Abs(samples[i]) > Math.Abs(samples[peak]))
+            {
+                peak = i;
+            }
+        }
+        if (samples.Length > 0 && Math.Abs(samples[peak]) > MaxSampleMagnitude)
+        {
+            throw new AudioFormatException(path,
+                $"the peak sample is {samples[peak]:G4} (sample {peak}), beyond ±{MaxSampleMagnitude}; audio should lie in [-1, 1], so rescale the file");
         }
     }
 }

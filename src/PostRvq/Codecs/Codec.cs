@@ -116,7 +116,7 @@ public sealed class Codec : IDisposable
     /// The codebook count of the largest prefix of the quantizer within <paramref name="kbps"/>
     /// (<see cref="Metrics.Bitrate.CodebooksFor"/>). A quantizer that cannot be truncated only accepts its own bitrate.
     /// </summary>
-    /// <exception cref="ArgumentException">No prefix of this quantizer codes at that bitrate.</exception>
+    /// <exception cref="ArgumentException">No prefix of this quantizer codes at that bitrate, or it is below one codebook.</exception>
     public int CodebooksFor(double kbps)
     {
         var quantizer = RequireQuantizer();
@@ -131,6 +131,7 @@ public sealed class Codec : IDisposable
         var sizes = quantizer.CodebookSizes.Distinct().ToList();
         if (sizes.Count != 1 || sizes[0] > int.MaxValue)
             throw new ArgumentException($"The {quantizer.Name} quantizer's codebooks differ in size ({string.Join("/", sizes)}); give no bitrate to use all of them.");
+        Metrics.Bitrate.RequireOneCodebook(kbps, sizes[0], FrameRate);
         var codebooks = Metrics.Bitrate.CodebooksFor(kbps, (int)sizes[0], FrameRate);
         if (codebooks > quantizer.Codebooks)
             throw new ArgumentException(

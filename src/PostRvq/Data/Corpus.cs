@@ -91,6 +91,18 @@ public sealed class Corpus
     /// <summary>Reads every entry, in manifest order, as mono audio at <paramref name="sampleRate"/>.</summary>
     public IReadOnlyList<AudioClip> LoadAll(int sampleRate) => Entries.Select(e => LoadClip(e, sampleRate)).ToList();
 
+    /// <summary>
+    /// Reads every k-th entry, with k chosen so that about <paramref name="seconds"/> of audio (at least that much, when
+    /// there is that much) comes back spread over the whole list, so a statistic of a large split need not read it all.
+    /// </summary>
+    public IReadOnlyList<AudioClip> LoadSpread(double seconds, int sampleRate)
+    {
+        if (seconds <= 0) throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "The audio to read must be positive.");
+        var total = Entries.Sum(e => e.Duration);
+        var stride = Math.Max(1, (int)Math.Floor(total / seconds));
+        return Entries.Where((_, i) => i % stride == 0).Select(e => LoadClip(e, sampleRate)).ToList();
+    }
+
     private static Corpus FromManifest(string manifestPath)
     {
         var entries = ManifestReader.Read(manifestPath);

@@ -26,9 +26,11 @@ public sealed class RandomCrops
         {
             throw new ArgumentException("At least one clip is needed.", nameof(clips));
         }
-        if (clips.Any(c => c.Length == 0))
+        var empty = clips.Select((c, i) => (c, i)).FirstOrDefault(x => x.c.Length == 0);
+        if (empty.c is not null)
         {
-            throw new ArgumentException("Clips must not be empty.", nameof(clips));
+            // The clips carry no names; the index lets a caller find the file (the CLI names it before this point).
+            throw new ArgumentException($"Training clip {empty.i} of {clips.Count} holds no samples.", nameof(clips));
         }
         if (clips.Select(c => c.SampleRate).Distinct().Count() > 1)
         {

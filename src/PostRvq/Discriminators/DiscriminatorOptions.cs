@@ -35,8 +35,9 @@ public sealed record DiscriminatorOptions
             throw new ArgumentException($"{nameof(StftWindows)} must be a non-empty list of integers ≥ 2.", nameof(StftWindows));
         if (!(StftHopFactor > 0 && StftHopFactor <= 1))
             throw new ArgumentException($"{nameof(StftHopFactor)} must be in (0, 1]; got {StftHopFactor}.", nameof(StftHopFactor));
+        // !(a < b) rather than b <= a, so that a NaN edge is refused too.
         if (BandEdges is null || BandEdges.Length < 2 || BandEdges[0] != 0 || BandEdges[^1] != 1
-            || BandEdges.Zip(BandEdges.Skip(1)).Any(pair => pair.Second <= pair.First))
+            || BandEdges.Zip(BandEdges.Skip(1)).Any(pair => !(pair.First < pair.Second)))
             throw new ArgumentException($"{nameof(BandEdges)} must rise strictly from 0 to 1.", nameof(BandEdges));
         if (Channels < 1)
             throw new ArgumentException($"{nameof(Channels)} must be positive; got {Channels}.", nameof(Channels));

@@ -44,6 +44,7 @@ public static class QuantizerComparison
             throw new ArgumentException("A method is listed twice.", nameof(methods));
         RequireCompatible(model, train, clips, clipIds);
         var frameRate = model.Options.FrameRate;
+        foreach (var kbps in options.TargetKbps) Bitrate.RequireOneCodebook(kbps, options.CodebookSize, frameRate);
         using var evaluation = EncodeClips(model, clips, options);
         using var fitFrames = FitFrames(train, options);
         var codes = new List<KeyValuePair<string, Tensor>>();
@@ -74,7 +75,12 @@ public static class QuantizerComparison
         if (quantizer.Dimension != model.Options.LatentDim)
             throw new ArgumentException(
                 $"The {method} quantizer codes {quantizer.Dimension}-dim latents but the model's latent dimension is {model.Options.LatentDim}.", nameof(quantizer));
+        if (clips.Count == 0) throw new ArgumentException("There are no evaluation clips.", nameof(clips));
+        RequireScorable(clips, DefaultIds(clips.Count));
         var frameRate = model.Options.FrameRate;
+        // A truncated quantizer keeps at least its first stream, so a target below it would be overshot without a word.
+        if (quantizer is ITruncatableQuantizer)
+            foreach (var kbps in options.TargetKbps) Bitrate.RequireOneCodebook(kbps, quantizer.CodebookSizes[0], frameRate);
         using var evaluation = EncodeClips(model, clips, options);
         using var noFitFrames = zeros(0, quantizer.Dimension);
         var context = new Context(options, model, evaluation, clips, noFitFrames, frameRate, trainingSteps, progress, []);
@@ -111,9 +117,19 @@ public static class QuantizerComparison
         if (clips.Count == 0) throw new ArgumentException("There are no evaluation clips.", nameof(clips));
         if (clips.FirstOrDefault(c => c.SampleRate != options.SampleRate) is { } wrong)
             throw new ArgumentException($"An evaluation clip is at {wrong.SampleRate} Hz but the model expects {options.SampleRate} Hz.", nameof(clips));
-        if (clips.Any(c => c.Length == 0)) throw new ArgumentException("An evaluation clip is empty.", nameof(clips));
         if (clipIds is not null && clipIds.Count != clips.Count)
             throw new ArgumentException($"{clipIds.Count} clip ids for {clips.Count} clips.", nameof(clipIds));
+        RequireScorable(clips, clipIds ?? DefaultIds(clips.Count));
+    }
+
+    /// <summary>Refuses, by id, a clip too short for the audio metrics: it would score a meaningless number into the means.</summary>
+    static void RequireScorable(IReadOnlyList<AudioClip> clips, IReadOnlyList<string> ids)
+    {
+        for (var i = 0; i < clips.Count; i++)
+            if (!AudioMetrics.CanScore(clips[i].Length))
+                throw new ArgumentException(
+                    $"Evaluation clip {ids[i]} has {clips[i].Length} samples, fewer than the {AudioMetrics.MinimumLength} the audio metrics need "
+                    + "(their longest analysis window); leave it out.");
     }
 
     static EvaluationLatents EncodeClips(Autoencoder model, IReadOnlyList<AudioClip> clips, ComparisonOptions options)
@@ -259,7 +275,8 @@ public static class QuantizerComparison
         LatentCodec.Decode(context.Model, latents, context.Clips[clip].Length, context.Options.Chunking);
 
     /// <summary>Per-clip metrics of each decoded clip against its reference, batching clips of equal length into one call.</summary>
-    static List<AudioMetricValues> Score(IReadOnlyList<AudioClip> references, IReadOnlyList<AudioClip> decoded)
+    /// <summary>Per-clip metrics of <paramref name="decoded"/> against <paramref name="references"/>, batched by length.</summary>
+    internal static List<AudioMetricValues> Score(IReadOnlyList<AudioClip> references, IReadOnlyList<AudioClip> decoded)
     {
         var scores = new AudioMetricValues[references.Count];
         foreach (var group in Enumerable.Range(0, references.Count).GroupBy(i => references[i].Length))

@@ -67,11 +67,16 @@ public static class LatentCodec
         return new AudioClip(samples, options.SampleRate);
     }
 
+    /// <summary>Chunk and context in whole frames (a chunk of at least one), range-checked before the casts to int.</summary>
     static (int Chunk, int Context) FramesOf(ChunkingOptions chunking, AutoencoderOptions options)
     {
-        if (!(chunking.ChunkSeconds > 0) || !(chunking.ContextSeconds >= 0))
-            throw new ArgumentException($"Chunks must be positive and context non-negative, got {chunking.ChunkSeconds} s and {chunking.ContextSeconds} s.");
-        return (Math.Max(1, (int)Math.Ceiling(chunking.ChunkSeconds * options.FrameRate)), (int)Math.Ceiling(chunking.ContextSeconds * options.FrameRate));
+        chunking.Validate();
+        var chunk = Math.Max(1, Math.Ceiling(chunking.ChunkSeconds * options.FrameRate));
+        var context = Math.Ceiling(chunking.ContextSeconds * options.FrameRate);
+        // Each chunk's frames become samples (× hop) in one int-indexed buffer.
+        if ((chunk + 2 * context) * options.HopLength > int.MaxValue)
+            throw new ArgumentException($"A chunk of {chunking.ChunkSeconds} s with {chunking.ContextSeconds} s of context is more samples than one pass can hold; use shorter chunks.");
+        return ((int)chunk, (int)context);
     }
 
     static Device DeviceOf(Autoencoder model) => model.parameters().FirstOrDefault()?.device ?? CPU;

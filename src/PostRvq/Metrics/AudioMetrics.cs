@@ -5,12 +5,25 @@ namespace PostRvq.Metrics;
 /// <summary>The four audio metrics of one item: mel and STFT distances (↓), SI-SDR and SNR in dB (↑).</summary>
 public sealed record AudioMetricValues(double Mel, double Stft, double SiSdr, double Snr);
 
-/// <summary>All audio metrics of metrics.md for a batch at once.</summary>
+/// <summary>All audio metrics of docs/metrics.md for a batch at once.</summary>
 public static class AudioMetrics
 {
-    /// <summary>One row per batch item for reference and estimate [B, T] or [B, 1, T], cut to the shorter length.</summary>
+    /// <summary>
+    /// The fewest samples all four metrics score: the longest analysis window of the mel and STFT distances (2048).
+    /// Shorter clips are refused, never scored: an empty one would otherwise reach the 120 dB ceiling.
+    /// </summary>
+    public static int MinimumLength => Math.Max(MelDistance.MinimumLength, StftDistance.MinimumLength);
+
+    /// <summary>Whether a clip of <paramref name="samples"/> samples is long enough to score.</summary>
+    public static bool CanScore(long samples) => samples >= MinimumLength;
+
+    /// <summary>
+    /// One row per batch item for reference and estimate [B, T] or [B, 1, T], cut to the shorter length.
+    /// </summary>
+    /// <exception cref="ArgumentException">The signals overlap in fewer than <see cref="MinimumLength"/> samples.</exception>
     public static IReadOnlyList<AudioMetricValues> Compute(Tensor reference, Tensor estimate, int sampleRate)
     {
+        MetricLength.Require(reference, estimate, MinimumLength, "Audio metrics");
         using var scope = NewDisposeScope();
         var mel = Values(MelDistance.Compute(reference, estimate, sampleRate));
         var stft = Values(StftDistance.Compute(reference, estimate));

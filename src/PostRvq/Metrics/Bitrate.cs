@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace PostRvq.Metrics;
 
 /// <summary>
-/// Bitrate arithmetic of fixed-length codes (metrics.md): kbps = codebooks × log2(codebook size) × frame rate / 1000,
+/// Bitrate arithmetic of fixed-length codes (docs/metrics.md): kbps = codebooks × log2(codebook size) × frame rate / 1000,
 /// with frame rate = sample rate / hop and no entropy coding. <see cref="EntropyKbps"/> is an estimate to report
 /// beside it, never instead of it.
 /// </summary>
@@ -44,6 +44,24 @@ public static class Bitrate
         // The tolerance keeps exact budgets (24 kbps = 32 × 0.75) from losing a codebook to rounding.
         var count = Math.Floor(targetKbps / perCodebookKbps + 1e-9);
         return (int)Math.Clamp(count, 1, int.MaxValue);
+    }
+
+    /// <summary>
+    /// Throws unless <paramref name="targetKbps"/> reaches one codebook of <paramref name="codebookSize"/> entries at
+    /// <paramref name="frameRate"/>: below it, <see cref="CodebooksFor"/> would still give one codebook and overshoot the
+    /// target without a word. <paramref name="option"/>, when given, starts the message (e.g. <c>--kbps</c>).
+    /// </summary>
+    public static void RequireOneCodebook(double targetKbps, long codebookSize, double frameRate, string? option = null)
+    {
+        RequirePositive(targetKbps, nameof(targetKbps));
+        RequirePositive(frameRate, nameof(frameRate));
+        if (codebookSize < 2) throw new ArgumentException($"Codebook size must be at least 2, got {codebookSize}.", nameof(codebookSize));
+        var smallest = Math.Log2(codebookSize) * frameRate / 1000.0;
+        // The same tolerance as CodebooksFor, so a target of exactly one codebook passes.
+        if (targetKbps / smallest + 1e-9 < 1)
+            throw new ArgumentException(
+                $"{(option is null ? "" : option + " ")}{targetKbps:0.###} kbps is below one codebook: the smallest bitrate possible is "
+                + $"{smallest:0.###} kbps (one {codebookSize}-entry codebook at {frameRate:0.###} frames/s)");
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace PostRvq.Metrics;
 /// </summary>
 public sealed record CodebookUsageResult(int CodebookSize, double UsedFraction, double Perplexity, int DeadCount, double EntropyBits);
 
-/// <summary>Codebook usage statistics from metrics.md.</summary>
+/// <summary>Codebook usage statistics from docs/metrics.md.</summary>
 public static class CodebookUsage
 {
     /// <summary>

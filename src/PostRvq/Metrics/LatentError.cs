@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace PostRvq.Metrics;
 
-/// <summary>Latent MSE and latent SNR in dB (metrics.md).</summary>
+/// <summary>Latent MSE and latent SNR in dB (docs/metrics.md).</summary>
 public sealed record LatentErrorResult(double Mse, double SnrDb);
 
 /// <summary>How far quantized latents z_q are from the latents z.</summary>

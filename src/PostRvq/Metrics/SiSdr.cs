@@ -7,12 +7,17 @@ namespace PostRvq.Metrics;
 /// <summary>Scale-invariant signal-to-distortion ratio (↑, dB), computed in float64.</summary>
 public static class SiSdr
 {
+    /// <summary>The fewest samples the metric scores: one sample is all mean, so nothing is left to compare and it would score the ceiling.</summary>
+    public const int MinimumLength = 2;
+
     /// <summary>
     /// Per-item SI-SDR [B] in dB of estimate against reference, each [B, T] or [B, 1, T], cut to the shorter length.
     /// Both are made zero-mean; a perfect estimate gives <see cref="Decibels.Ceiling"/> (see <see cref="Decibels"/>).
     /// </summary>
+    /// <exception cref="ArgumentException">The overlap is shorter than <see cref="MinimumLength"/>.</exception>
     public static Tensor Compute(Tensor reference, Tensor estimate)
     {
+        MetricLength.Require(reference, estimate, MinimumLength, "SI-SDR");
         using var scope = NewDisposeScope();
         var (r, e) = AudioBatch.CutToShorter(reference.to_type(ScalarType.Float64), estimate.to_type(ScalarType.Float64));
         r = r - r.mean([1], keepdim: true);

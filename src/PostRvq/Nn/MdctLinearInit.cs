@@ -96,6 +96,18 @@ public static class MdctLinearInit
         decoder.LinearWeight.select(2, 0).copy_(basis);
     }
 
+    /// <summary>
+    /// The linear codec as a model of its own: <paramref name="options"/> with no blocks, so the nonlinear branches
+    /// are empty and encoding and decoding are the two linear maps. In eval mode.
+    /// </summary>
+    public static Autoencoder AnchorModel(AutoencoderOptions options, MdctLinearCodec codec)
+    {
+        var model = Autoencoder.Create(options with { EncoderBlocks = 0, DecoderBlocks = 0, LinearInit = true });
+        Apply(model, codec);
+        model.eval();
+        return model;
+    }
+
     /// <summary>Fits on <paramref name="clips"/> and applies to <paramref name="model"/> as its options say.</summary>
     public static MdctLinearCodec FitAndApply(Autoencoder model, IReadOnlyList<AudioClip> clips, LinearBasis basis = LinearBasis.Pca)
     {

@@ -21,6 +21,9 @@ public sealed class PipelineStageException(string stage, string message, Excepti
 /// </summary>
 public sealed class PipelineRunner(string runFolder, IReadOnlySet<string> force)
 {
+    /// <summary>Where the full exception of the last failed stage goes (the message on screen is one line).</summary>
+    public const string ErrorLogName = "error.log";
+
     public string RunFolder { get; } = Path.GetFullPath(runFolder);
 
     /// <summary>The folder a stage's completed outputs live in.</summary>
@@ -65,7 +68,7 @@ public sealed class PipelineRunner(string runFolder, IReadOnlySet<string> force)
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new PipelineStageException(stage.Name, Describe(stage, e), e);
+            throw new PipelineStageException(stage.Name, Describe(stage, e) + KeepTrace(e), e);
         }
         Replace(folder, partial);
         return new StageOutcome(stage.Name, stage.Title, false, started.Elapsed, fingerprint, folder);
@@ -77,6 +80,22 @@ public sealed class PipelineRunner(string runFolder, IReadOnlySet<string> force)
             ? $"the disk is full ({e.Message}); free space under {RunFolder} and rerun"
             : e.Message;
         return $"stage '{stage.Name}' ({stage.Title}) failed: {cause}. Earlier stages' outputs are kept under {RunFolder}; rerun the same command to continue from this stage.";
+    }
+
+    /// <summary>Writes the full exception to <see cref="ErrorLogName"/> in the run folder, so the one-line message loses nothing.</summary>
+    string KeepTrace(Exception e)
+    {
+        var path = Path.Combine(RunFolder, ErrorLogName);
+        try
+        {
+            IO.AtomicFile.WriteAllText(path, $"{DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss zzz}\n{e}\n");
+            return $" The full error is in {path}.";
+        }
+        catch (Exception writeError) when (writeError is IOException or UnauthorizedAccessException)
+        {
+            // A full disk may be the very failure; the message must still get out.
+            return "";
+        }
     }
 
     static bool IsDiskFull(Exception e) =>

@@ -52,6 +52,8 @@ public abstract class AdversarialTrainer : IDisposable
     public long Step { get; private set; }
     public string CheckpointPath => Path.Combine(RunFolder, Checkpoint.FileName);
     public string LogPath => log.FilePath;
+    /// <summary>Lines of log.jsonl that <see cref="Resume"/> could not read as rows and dropped (a crash can cut the last one short).</summary>
+    public int UnparseableLogLines { get; private set; }
     protected Device Device { get; }
     protected TrainingLog Log => log;
 
@@ -64,8 +66,9 @@ public abstract class AdversarialTrainer : IDisposable
     /// <param name="valid">Validation clips at the model's sample rate; fixed crops of them are scored.</param>
     /// <param name="runFolder">Where the checkpoint and log.jsonl go; created if missing.</param>
     /// <param name="device">CPU unless given; on CPU, oneDNN convolutions are switched off.</param>
+    /// <param name="startFromLinearCodec">Fit an MDCT model's linear codec; false when trained weights load over it anyway.</param>
     protected AdversarialTrainer(ExperimentConfig config, IReadOnlyList<AudioClip> train, IReadOnlyList<AudioClip> valid,
-        string runFolder, Device? device)
+        string runFolder, Device? device, bool startFromLinearCodec = true)
     {
         config.Validate();
         if (train.Count == 0) throw new ArgumentException("The training set is empty.", nameof(train));
@@ -73,6 +76,7 @@ public abstract class AdversarialTrainer : IDisposable
         foreach (var clip in train.Concat(valid))
             if (clip.SampleRate != sampleRate)
                 throw new ArgumentException($"Every clip must be at the model's {sampleRate} Hz; one is at {clip.SampleRate} Hz.");
+        TrainingCrops.RequireFits(train, config.Training.CropSeconds);
         Device = device ?? CPU;
         if (Device.type == DeviceType.CPU) CpuConvolutions.Choose(config, runFolder);
         Config = config;
@@ -82,7 +86,7 @@ public abstract class AdversarialTrainer : IDisposable
         torch.manual_seed(config.Training.Seed);
         Model = Autoencoder.Create(config.Model);
         // An MDCT model starts from the linear codec of its training frames; a resume then loads over it.
-        if (config.Model.Kind == ModelKinds.Mdct) LinearCodec = MdctLinearInit.FitAndApply(Model, train);
+        if (config.Model.Kind == ModelKinds.Mdct && startFromLinearCodec) LinearCodec = MdctLinearInit.FitAndApply(Model, train);
         Model.to(Device);
         Discriminator = Discriminator.Create(config.Discriminator, sampleRate);
         Discriminator.to(Device);
@@ -154,7 +158,7 @@ public abstract class AdversarialTrainer : IDisposable
         crops.SetState(info.CropRngState);
         Step = info.Step;
         SetLearningRate();
-        log.TruncateAfter(Step);
+        UnparseableLogLines = log.TruncateAfter(Step);
         lastCheckpoint = CheckpointPath;
         return true;
     }

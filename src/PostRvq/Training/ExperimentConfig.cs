@@ -96,14 +96,30 @@ public sealed record ExperimentConfig
     /// <summary>Throws an <see cref="ArgumentException"/> that names the section and option at fault.</summary>
     public void Validate()
     {
+        foreach (var (name, section) in new (string, object?)[]
+                 { ("model", Model), ("discriminator", Discriminator), ("loss", Loss), ("training", Training), ("finetune", Finetune), ("e2e", E2E) })
+            if (section is null) throw new ArgumentException($"{name} must be an object, not null");
         Section("model", Model.Validate);
         Section("discriminator", Discriminator.Validate);
         Loss.Validate();
         Training.Validate();
         Finetune.Validate();
         E2E.Validate();
+        // The losses and STFT discriminators frame each crop with windows up to this long, reflect-padded by half a
+        // window, which libtorch refuses on a crop too short; a crop below the longest window gives that scale no frame.
+        var window = Math.Max(Math.Max(Metrics.MelDistance.MinimumLength, Losses.MultiResolutionStftLoss.DefaultFftSizes.Max()), Discriminator.StftWindows.Max());
+        var cropSamples = Math.Round(Training.CropSeconds * Model.SampleRate);
+        if (cropSamples < window)
+            throw new ArgumentException($"training.cropSeconds {Training.CropSeconds} is {cropSamples} samples at model.sampleRate {Model.SampleRate}, "
+                + $"fewer than the {window}-sample longest window of the losses and discriminators");
+        // Validation scores fixed crops of this length, and the metrics refuse anything shorter than their longest window.
+        var validationSamples = Math.Round(Training.ValidationSeconds * Model.SampleRate);
+        if (validationSamples < Metrics.AudioMetrics.MinimumLength)
+            throw new ArgumentException($"training.validationSeconds {Training.ValidationSeconds} is {validationSamples} samples at model.sampleRate "
+                + $"{Model.SampleRate}, fewer than the {Metrics.AudioMetrics.MinimumLength} the validation metrics need");
     }
 
+    /// <summary>Runs a section's own validation and names the section and, when the error says which, the JSON field.</summary>
     static void Section(string name, Action validate)
     {
         try
@@ -112,7 +128,9 @@ public sealed record ExperimentConfig
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"{name}: {e.Message}", e);
+            if (e.ParamName is not { Length: > 0 } field) throw new ArgumentException($"{name}: {e.Message}", e);
+            var reason = e.Message.Replace($" (Parameter '{field}')", "");
+            throw new ArgumentException($"{name}.{JsonNamingPolicy.CamelCase.ConvertName(field)}: {reason}", e);
         }
     }
 

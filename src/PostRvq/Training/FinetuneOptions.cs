@@ -27,8 +27,10 @@ public sealed record FinetuneOptions
         if (Steps < 1) throw new ArgumentException($"finetune.steps must be positive, not {Steps}");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
             throw new ArgumentException($"finetune.learningRate must be positive, not {LearningRate}");
-        foreach (var kbps in KbpsSet.Append(Kbps))
+        if (!(Kbps > 0) || !double.IsFinite(Kbps)) throw new ArgumentException($"finetune.kbps must be positive, not {Kbps}");
+        if (KbpsSet is null) throw new ArgumentException("finetune.kbpsSet must be a list of bitrates ([] for none), not null");
+        foreach (var kbps in KbpsSet)
             if (!(kbps > 0) || !double.IsFinite(kbps))
-                throw new ArgumentException($"finetune bitrates must be positive kbps, not {kbps}");
+                throw new ArgumentException($"finetune.kbpsSet must hold positive bitrates, not {kbps}");
     }
 }

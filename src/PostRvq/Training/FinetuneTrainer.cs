@@ -35,7 +35,7 @@ public sealed class FinetuneTrainer : AdversarialTrainer
     /// <param name="device">CPU unless given.</param>
     public FinetuneTrainer(ExperimentConfig config, FinetuneSource source, IQuantizer quantizer, IReadOnlyList<AudioClip> train,
         IReadOnlyList<AudioClip> valid, string runFolder, Device? device = null)
-        : base(EffectiveConfig(config, source), train, valid, runFolder, device)
+        : base(EffectiveConfig(config, source), train, valid, runFolder, device, startFromLinearCodec: false)
     {
         if (!quantizer.IsFitted) throw new ArgumentException("The quantizer must be fitted before finetuning.", nameof(quantizer));
         if (quantizer.Dimension != Config.Model.LatentDim)
@@ -182,6 +182,7 @@ public sealed class FinetuneTrainer : AdversarialTrainer
         var sizes = quantizer.CodebookSizes.Distinct().ToList();
         if (sizes.Count != 1)
             throw new ArgumentException($"Truncating to a bitrate needs codebooks of one size; the {quantizer.Name} quantizer has {string.Join("/", sizes)}.");
+        Bitrate.RequireOneCodebook(kbps, sizes[0], frameRate, "The finetune bitrate");
         var codebooks = Bitrate.CodebooksFor(kbps, checked((int)sizes[0]), frameRate);
         if (codebooks > quantizer.Codebooks)
             throw new ArgumentException($"{kbps} kbps needs {codebooks} codebooks but the {quantizer.Name} quantizer has {quantizer.Codebooks}.");

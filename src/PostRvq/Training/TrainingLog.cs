@@ -16,12 +16,23 @@ public sealed class TrainingLog
 
     public string FilePath => path;
 
-    /// <summary>Keeps only rows at or before <paramref name="step"/>.</summary>
-    public void TruncateAfter(long step)
+    /// <summary>
+    /// Keeps only rows at or before <paramref name="step"/>. Lines that are not a JSON row with a step (such as one cut
+    /// short by a crash) cannot be placed, so they go too; returns how many, for the caller to report.
+    /// </summary>
+    public int TruncateAfter(long step)
     {
-        if (!File.Exists(path)) return;
-        var kept = File.ReadLines(path).Where(line => StepOf(line) is { } s && s <= step).ToList();
+        if (!File.Exists(path)) return 0;
+        var kept = new List<string>();
+        var unparseable = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            if (StepOf(line) is not { } s) unparseable++;
+            else if (s <= step) kept.Add(line);
+        }
         IO.AtomicFile.WriteAllText(path, kept.Count == 0 ? "" : string.Join('\n', kept) + '\n');
+        return unparseable;
     }
 
     public void Append(string kind, long step, IReadOnlyDictionary<string, double> values)
@@ -56,15 +67,13 @@ public sealed class TrainingLog
 
     static long? StepOf(string line)
     {
-        if (string.IsNullOrWhiteSpace(line)) return null;
         try
         {
             using var doc = JsonDocument.Parse(line);
             return doc.RootElement.GetProperty("step").GetInt64();
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            // A line cut short by a crash is dropped with the rows after the checkpoint.
             return null;
         }
     }

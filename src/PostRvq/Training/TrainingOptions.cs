@@ -53,16 +53,21 @@ public sealed record TrainingOptions
         Positive("batchSize", BatchSize);
         Positive("cropSeconds", CropSeconds);
         Positive("learningRate", LearningRate);
-        Positive("learningRateDecay", LearningRateDecay);
+        // A factor above 1 grows the rate every step until training diverges; 1 is a constant rate.
+        if (!(LearningRateDecay > 0 && LearningRateDecay <= 1))
+            throw new ArgumentException($"training.learningRateDecay must be in (0, 1], not {LearningRateDecay}");
         Positive("generatorGradientClip", GeneratorGradientClip);
         Positive("discriminatorGradientClip", DiscriminatorGradientClip);
         Positive("validateEvery", ValidateEvery);
         Positive("checkpointEvery", CheckpointEvery);
         Positive("validationSeconds", ValidationSeconds);
-        if (Beta1 is < 0 or >= 1) throw new ArgumentException($"training.beta1 must be in [0, 1), not {Beta1}");
-        if (Beta2 is < 0 or >= 1) throw new ArgumentException($"training.beta2 must be in [0, 1), not {Beta2}");
-        if (LearningRateWarmupSteps < 0) throw new ArgumentException("training.learningRateWarmupSteps must not be negative");
-        if (AdversarialWarmupSteps < 0) throw new ArgumentException("training.adversarialWarmupSteps must not be negative");
-        if (ValidationClips < 0) throw new ArgumentException("training.validationClips must not be negative");
+        // Written as !(in range) so that NaN is refused too.
+        if (!(Beta1 >= 0 && Beta1 < 1)) throw new ArgumentException($"training.beta1 must be in [0, 1), not {Beta1}");
+        if (!(Beta2 >= 0 && Beta2 < 1)) throw new ArgumentException($"training.beta2 must be in [0, 1), not {Beta2}");
+        if (!(WeightDecay >= 0) || !double.IsFinite(WeightDecay))
+            throw new ArgumentException($"training.weightDecay must be finite and not negative, not {WeightDecay}");
+        if (LearningRateWarmupSteps < 0) throw new ArgumentException($"training.learningRateWarmupSteps must not be negative, not {LearningRateWarmupSteps}");
+        if (AdversarialWarmupSteps < 0) throw new ArgumentException($"training.adversarialWarmupSteps must not be negative, not {AdversarialWarmupSteps}");
+        if (ValidationClips < 0) throw new ArgumentException($"training.validationClips must not be negative, not {ValidationClips}");
     }
 }
