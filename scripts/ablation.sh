@@ -3,7 +3,8 @@
 # the same corpus, each scored on the validation split during training and on the test split at the end.
 # Runs resume: rerun the same command after an interruption. The table goes to OUT/ablation.md.
 # Usage: scripts/ablation.sh [CORPUS] [OUT] [STEPS] [THREADS]   (defaults: data/corpus runs/ablation 500 2)
-# Set POSTRVQ_CLI to a built PostRvq.Cli.dll to skip `dotnet run`.
+# Set POSTRVQ_CLI to a built PostRvq.Cli.dll to skip `dotnet run`. Set VARIANTS (e.g. "recipe adversarial") to run only
+# those, e.g. two at once on different cores into the same OUT; a run without VARIANTS runs what is missing and the table.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,6 +33,7 @@ waveform=(--config tiny-cpu-waveform --set training.adversarial=false --set loss
 variant() {
   local name="$1"; shift
   local run="$out/$name"
+  if [[ -n "${VARIANTS:-}" && " $VARIANTS " != *" $name "* ]]; then return; fi
   if [[ ! -f "$run/test.json" ]]; then
     echo "== $name: $*"
     local started; started=$(date +%s)
@@ -49,6 +51,7 @@ variant no-phase-loss "${recipe[@]}" --set loss.waveform=0 --set loss.mdct=0
 variant adversarial --config tiny-cpu --set training.adversarialWarmupSteps=0
 variant waveform-family "${waveform[@]}"
 
+[[ -n "${VARIANTS:-}" ]] && exit 0
 if [[ ! -f "$out/pca-anchor.json" ]]; then
   postrvq anchor --data "$corpus" --basis pca --out "$out/pca-anchor.model"
   postrvq evaluate --model "$out/pca-anchor.model" --data "$corpus" --split test --json "$out/pca-anchor.json.tmp"

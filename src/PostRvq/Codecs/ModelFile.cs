@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using PostRvq.IO;
 using PostRvq.Nn;
@@ -62,18 +63,28 @@ public static class ModelFile
             {
                 info = JsonSerializer.Deserialize<ModelInfo>(payload.ReadString(), ExperimentConfig.Json)
                     ?? throw new InvalidDataException($"{path}: the model file has no description");
-                info.Options.Validate();
+                (info.Options ?? throw new InvalidDataException($"{path}: the model description has no options")).Validate();
             }
-            catch (Exception e) when (e is JsonException or ArgumentException)
+            // FormatException and IOException: a corrupt length prefix of the description string.
+            catch (Exception e) when (e is JsonException or ArgumentException or FormatException or IOException)
             {
                 throw new InvalidDataException($"{path}: the model description is invalid: {e.Message}", e);
             }
-            var model = Autoencoder.Create(info.Options);
+            Autoencoder model;
+            try
+            {
+                model = Autoencoder.Create(info.Options);
+            }
+            // Options that pass validation can still ask libtorch for more memory than there is.
+            catch (Exception e) when (e is ExternalException or OutOfMemoryException or ArgumentException or OverflowException)
+            {
+                throw new InvalidDataException($"{path}: the model's options describe a model that cannot be built: {e.Message}", e);
+            }
             try
             {
                 model.load(payload, strict: true);
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or EndOfStreamException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or FormatException or OverflowException)
             {
                 model.Dispose();
                 throw new InvalidDataException($"{path}: the weights do not fit the model's options: {e.Message}", e);

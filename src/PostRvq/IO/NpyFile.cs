@@ -72,7 +72,7 @@ public static partial class NpyFile
         if (headerLength > 1 << 20) throw new InvalidDataException($"{name}: the .npy header claims {headerLength} bytes");
         var header = Encoding.UTF8.GetString(ReadExactly(stream, (int)headerLength, name, "header"));
         var (dtype, shape) = ParseHeader(header, name);
-        var count = shape.Aggregate(1L, (a, b) => checked(a * b));
+        var count = ElementCount(shape, TensorBytes.ElementSize(dtype), stream, name);
         var result = empty(shape, dtype);
         try
         {
@@ -105,6 +105,21 @@ public static partial class NpyFile
             if (!long.TryParse(dims[i], out sizes[i]) || sizes[i] < 0)
                 throw new InvalidDataException($"{name}: the .npy shape ({shape.Groups[1].Value}) is malformed");
         return (dtype, sizes);
+    }
+
+    // A corrupt shape must not allocate: a seekable source has to hold the data its shape declares.
+    static long ElementCount(long[] shape, int elementBytes, Stream stream, string name)
+    {
+        var available = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
+        var count = 1L;
+        foreach (var size in shape)
+        {
+            if (size != 0 && count > available / elementBytes / size)
+                throw new InvalidDataException(
+                    $"{name}: the .npy data is truncated (shape ({string.Join(", ", shape)}) needs more than the {available} bytes left)");
+            count *= size;
+        }
+        return count;
     }
 
     static byte[] ReadExactly(Stream stream, int count, string name, string what)

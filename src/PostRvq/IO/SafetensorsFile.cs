@@ -104,6 +104,10 @@ public static class SafetensorsFile
         if (stream.ReadAtLeast(headerBytes, headerBytes.Length, throwOnEndOfStream: false) < headerBytes.Length)
             throw new InvalidDataException($"{name}: the safetensors header is truncated");
         var entries = ParseHeader(headerBytes, name, out var metadata);
+        var dataBytes = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
+        foreach (var entry in entries)
+            if (entry.End > dataBytes)
+                throw new InvalidDataException($"{name}: the safetensors data is truncated (tensor '{entry.Name}' ends at byte {entry.End} of {dataBytes})");
         var tensors = new Dictionary<string, Tensor>();
         try
         {
@@ -131,6 +135,17 @@ public static class SafetensorsFile
         }
     }
 
+    static bool ShapeFits(long[] shape, int elementBytes, long bytes)
+    {
+        var count = 1L;
+        foreach (var size in shape)
+        {
+            if (size != 0 && count > bytes / elementBytes / size) return false;
+            count *= size;
+        }
+        return count * elementBytes == bytes;
+    }
+
     sealed record Entry(string Name, ScalarType Dtype, long[] Shape, long Begin, long End);
 
     static List<Entry> ParseHeader(byte[] header, string name, out Dictionary<string, string> metadata)
@@ -156,6 +171,10 @@ public static class SafetensorsFile
                 var offsets = value.GetProperty("data_offsets").EnumerateArray().Select(d => d.GetInt64()).ToArray();
                 if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || shape.Any(d => d < 0))
                     throw new InvalidDataException($"tensor '{property.Name}' has invalid shape or data_offsets");
+                // Checked before any allocation, so a corrupt shape cannot ask for more memory than its bytes.
+                if (!ShapeFits(shape, TensorBytes.ElementSize(dtype), offsets[1] - offsets[0]))
+                    throw new InvalidDataException(
+                        $"tensor '{property.Name}' has {offsets[1] - offsets[0]} bytes but shape [{string.Join(", ", shape)}] needs a different number");
                 entries.Add(new Entry(property.Name, dtype, shape, offsets[0], offsets[1]));
             }
             return entries;

@@ -92,7 +92,7 @@ public sealed class FiniteScalarQuantizer : FrameQuantizer
         var levels = state.Settings["levels"] as JsonArray ?? throw new InvalidDataException($"The saved {state.Kind} quantizer has no levels.");
         return new FsqOptions
         {
-            Levels = levels.Select(l => l!.GetValue<int>()).ToArray(),
+            Levels = levels.Select(l => l?.GetValue<int>() ?? throw new InvalidDataException($"The saved {state.Kind} quantizer has a null level.")).ToArray(),
             GroupSize = state.Setting<int>("groupSize"),
             Whitening = Enum.TryParse<WhiteningKind>(state.Setting<string>("whitening"), out var kind) ? kind
                 : throw new InvalidDataException($"unknown whitening '{state.Setting<string>("whitening")}'"),

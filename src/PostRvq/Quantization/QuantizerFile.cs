@@ -91,7 +91,9 @@ public static class QuantizerFile
                 tensors,
                 header["provenance"]?.Deserialize<Dictionary<string, string>>() ?? []);
         }
-        catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException or EndOfStreamException or OverflowException)
+        // InvalidDataException: TensorIO's own refusals, which do not know the file's name.
+        catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException or IOException
+                                      or FormatException or OverflowException or ArgumentException or InvalidDataException)
         {
             throw new InvalidDataException($"{source}: the quantizer file's contents are malformed: {e.Message}", e);
         }
@@ -115,7 +117,9 @@ public static class QuantizerFile
         {
             return load(state);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or InvalidOperationException)
+        // NullReference, Format and Overflow: a setting that is null, or a number of the wrong type or size.
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or InvalidOperationException
+                                      or NullReferenceException or FormatException or OverflowException)
         {
             throw new InvalidDataException($"{source}: the saved {state.Kind} quantizer is inconsistent: {e.Message}", e);
         }

@@ -184,6 +184,9 @@ public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuanti
     public static ResidualVectorQuantizer FromState(QuantizerState state)
     {
         var options = ReadOptions(state);
+        // Checked first: a corrupt count must not size a list before the tensors it names are found missing.
+        if (options.Codebooks < 1 || options.Codebooks > state.Tensors.Count)
+            throw new InvalidDataException($"the quantizer declares {options.Codebooks} codebooks but holds {state.Tensors.Count} tensors");
         var codebooks = Enumerable.Range(0, options.Codebooks).Select(s => state.Tensor($"codebook.{s}")).ToList();
         foreach (var codebook in codebooks)
             if (codebook.dim() != 2 || codebook.shape[0] != options.CodebookSize || codebook.shape[1] != state.Dimension)

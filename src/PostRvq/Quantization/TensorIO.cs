@@ -27,7 +27,17 @@ static class TensorIO
         if (rank is < 0 or > 8) throw new InvalidDataException($"A tensor of rank {rank} is not plausible.");
         var shape = new long[rank];
         for (var i = 0; i < rank; i++) shape[i] = reader.ReadInt64();
-        var count = shape.Aggregate(1L, (a, b) => checked(a * b));
+        if (shape.Any(size => size < 0)) throw new InvalidDataException($"A tensor of shape [{string.Join(", ", shape)}] is not plausible.");
+        var elementBytes = dtype == ScalarType.Float32 ? 4 : 8;
+        var remaining = reader.BaseStream.Length - reader.BaseStream.Position;
+        // A corrupt shape must not allocate: the values have to be in the bytes that are left.
+        var count = 1L;
+        foreach (var size in shape)
+        {
+            if (size != 0 && count > remaining / elementBytes / size)
+                throw new InvalidDataException($"A tensor of shape [{string.Join(", ", shape)}] needs more bytes than the {remaining} left.");
+            count *= size;
+        }
         return dtype switch
         {
             ScalarType.Float32 => tensor(Enumerable.Range(0, checked((int)count)).Select(_ => reader.ReadSingle()).ToArray(), shape),
