@@ -26,6 +26,13 @@ def last_validation(log_path):
     return rows[-1] if rows else None
 
 
+def last_step(log_path):
+    if not log_path.exists():
+        return 0
+    steps = [json.loads(line).get("step", 0) for line in log_path.read_text().splitlines() if line.strip()]
+    return max(steps, default=0)
+
+
 def row(label, change, means, valid, minutes):
     valid_mel = f"{valid['mel']:.3f}" if valid else "–"
     valid_sisdr = f"{valid['si_sdr']:.1f}" if valid else "–"
@@ -48,7 +55,9 @@ def main():
         run = out / name
         test = run / "test.json"
         if not test.exists():
-            print(f"| {name} | {change} | not run | | | | | | |")
+            steps_done = last_step(run / "log.jsonl")
+            status = f"not finished (step {steps_done} of {steps})" if steps_done else "not run"
+            print(f"| {name} | {change} | {status} | | | | | | |")
             continue
         seconds = run / "seconds"
         minutes = int(seconds.read_text()) / 60 if seconds.exists() else None
