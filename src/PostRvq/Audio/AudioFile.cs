@@ -26,8 +26,7 @@ public static class AudioFile
     public static AudioClip Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var bytes = ReadBytes(path);
-        var clip = Decode(path, bytes);
+        var clip = ReadWav(path) ?? Decode(path, ReadBytes(path));
         EnsureInRange(path, clip.Samples);
         return clip;
     }
@@ -38,6 +37,34 @@ public static class AudioFile
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetSampleRate);
         return Resampler.Resample(Read(path), targetSampleRate);
+    }
+
+    /// <summary>
+    /// A file whose first bytes say WAV, decoded from a stream so its bytes are never all in memory (an hour of 44.1 kHz
+    /// stereo is 635 MB); null for any other file, which is read whole.
+    /// </summary>
+    private static AudioClip? ReadWav(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+            var head = new byte[12];
+            var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            if (!WavDecoder.LooksLikeWav(head.AsSpan(0, read)))
+            {
+                return null;
+            }
+            stream.Position = 0;
+            return WavDecoder.Decode(path, stream);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AudioFormatException(path, $"cannot read file ({e.Message})", e);
+        }
     }
 
     private static byte[] ReadBytes(string path)
@@ -70,7 +97,7 @@ public static class AudioFile
     {
         if (WavDecoder.LooksLikeWav(bytes))
         {
-            return WavDecoder.Decode(path, bytes);
+            return WavDecoder.Decode(path, new MemoryStream(bytes, writable: false));
         }
         if (VorbisDecoder.LooksLikeOgg(bytes))
         {
@@ -82,7 +109,7 @@ public static class AudioFile
         }
         return Path.GetExtension(path).ToLowerInvariant() switch
         {
-            ".wav" => WavDecoder.Decode(path, bytes),
+            ".wav" => WavDecoder.Decode(path, new MemoryStream(bytes, writable: false)),
             ".ogg" or ".oga" => throw new AudioFormatException(path, "not an Ogg file: no OggS capture pattern"),
             ".mp3" => Mp3Decoder.Decode(path, bytes),
             _ => throw new AudioFormatException(path, "not a supported audio file (expected WAV, Ogg Vorbis or MP3 content)"),

@@ -4,7 +4,7 @@ using System.Text;
 namespace PostRvq.Audio;
 
 /// <summary>
-/// Parses RIFF/WAVE bytes: 8/16/24/32-bit integer PCM and 32/64-bit IEEE float, plain or WAVE_FORMAT_EXTENSIBLE,
+/// Parses RIFF/WAVE files, streamed in blocks: 8/16/24/32-bit integer PCM and 32/64-bit IEEE float, plain or WAVE_FORMAT_EXTENSIBLE,
 /// any channel count and rate, downmixed to mono by averaging. Does not handle RIFX (big-endian), RF64 (over 4 GB),
 /// or compressed encodings (ADPCM, µ-law, A-law): those are reported as unsupported.
 /// </summary>
@@ -21,8 +21,14 @@ internal static class WavDecoder
     public static bool LooksLikeWav(ReadOnlySpan<byte> bytes) =>
         bytes.Length >= 12 && IsTag(bytes, 8, "WAVE") && (IsTag(bytes, 0, "RIFF") || IsTag(bytes, 0, "RIFX") || IsTag(bytes, 0, "RF64"));
 
-    public static AudioClip Decode(string path, ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// Decodes the WAV in <paramref name="stream"/> (seekable, from its start); only the header chunks and one block of
+    /// samples are held in memory at a time, so a long file costs its mono samples and no more.
+    /// </summary>
+    public static AudioClip Decode(string path, Stream stream)
     {
+        var length = stream.Length;
+        var bytes = ReadAt(stream, 0, (int)Math.Min(12, length));
         if (bytes.Length < 12)
         {
             throw new AudioFormatException(path, $"truncated header: {bytes.Length} bytes is too short for a RIFF/WAVE header");
@@ -37,30 +43,31 @@ internal static class WavDecoder
         }
 
         Format? format = null;
-        var dataOffset = -1;
-        var dataLength = 0;
-        var offset = 12;
-        while (offset + 8 <= bytes.Length)
+        long dataOffset = -1;
+        long dataLength = 0;
+        long offset = 12;
+        while (offset + 8 <= length)
         {
-            var chunkSize = BinaryPrimitives.ReadUInt32LittleEndian(bytes.Slice(offset + 4, 4));
+            var header = ReadAt(stream, offset, 8);
+            var chunkSize = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4, 4));
             var bodyOffset = offset + 8;
-            var available = bytes.Length - bodyOffset;
-            if (IsTag(bytes, offset, "fmt "))
+            var available = length - bodyOffset;
+            if (IsTag(header, 0, "fmt "))
             {
                 if (chunkSize > available)
                 {
                     throw new AudioFormatException(path, $"truncated header: fmt chunk declares {chunkSize} bytes but only {available} remain");
                 }
-                format = ParseFormat(path, bytes.Slice(bodyOffset, (int)chunkSize));
+                format = ParseFormat(path, ReadAt(stream, bodyOffset, (int)chunkSize));
             }
-            else if (IsTag(bytes, offset, "data"))
+            else if (IsTag(header, 0, "data"))
             {
                 if (chunkSize > available && chunkSize != StreamingPlaceholderSize)
                 {
                     throw new AudioFormatException(path, $"truncated file: data chunk declares {chunkSize} bytes but only {available} remain");
                 }
                 dataOffset = bodyOffset;
-                dataLength = (int)Math.Min(chunkSize, (uint)available);
+                dataLength = Math.Min(chunkSize, available);
             }
             if (dataOffset >= 0 && format is not null)
             {
@@ -68,11 +75,11 @@ internal static class WavDecoder
             }
             // Chunks are word-aligned: an odd-sized chunk is followed by one pad byte.
             var next = bodyOffset + (long)chunkSize + (chunkSize & 1);
-            if (next > bytes.Length)
+            if (next > length)
             {
                 break;
             }
-            offset = (int)next;
+            offset = next;
         }
 
         if (format is null)
@@ -83,7 +90,19 @@ internal static class WavDecoder
         {
             throw new AudioFormatException(path, "truncated or corrupt header: no data chunk");
         }
-        return new AudioClip(DecodeSamples(format, bytes.Slice(dataOffset, dataLength)), format.SampleRate);
+        if (dataLength / format.BlockAlign > Array.MaxLength)
+        {
+            throw new AudioFormatException(path, $"too long: {dataLength / format.BlockAlign} frames are more than one clip can hold");
+        }
+        return new AudioClip(DecodeSamples(format, stream, dataOffset, dataLength), format.SampleRate);
+    }
+
+    private static byte[] ReadAt(Stream stream, long offset, int count)
+    {
+        var buffer = new byte[count];
+        stream.Position = offset;
+        stream.ReadExactly(buffer);
+        return buffer;
     }
 
     private static Format ParseFormat(string path, ReadOnlySpan<byte> fmt)
@@ -131,21 +150,30 @@ internal static class WavDecoder
         return new Format(encoding, channels, (int)sampleRate, blockAlign, bits);
     }
 
-    private static float[] DecodeSamples(Format format, ReadOnlySpan<byte> data)
+    private static float[] DecodeSamples(Format format, Stream stream, long dataOffset, long dataLength)
     {
-        var frames = data.Length / format.BlockAlign;
+        var frames = (int)(dataLength / format.BlockAlign);
         var bytesPerSample = format.BitsPerSample / 8;
         var mono = new float[frames];
         var channelScale = 1f / format.Channels;
-        for (var frame = 0; frame < frames; frame++)
+        // A block of 64 Ki frames at a time: the file's bytes are never all in memory.
+        var block = new byte[Math.Min(frames, 1 << 16) * format.BlockAlign];
+        stream.Position = dataOffset;
+        for (var first = 0; first < frames; first += block.Length / format.BlockAlign)
         {
-            var sum = 0.0;
-            for (var channel = 0; channel < format.Channels; channel++)
+            var count = Math.Min(block.Length / format.BlockAlign, frames - first);
+            var data = block.AsSpan(0, count * format.BlockAlign);
+            stream.ReadExactly(data);
+            for (var frame = 0; frame < count; frame++)
             {
-                var sample = data.Slice(frame * format.BlockAlign + channel * bytesPerSample, bytesPerSample);
-                sum += ReadSample(format, sample);
+                var sum = 0.0;
+                for (var channel = 0; channel < format.Channels; channel++)
+                {
+                    var sample = data.Slice(frame * format.BlockAlign + channel * bytesPerSample, bytesPerSample);
+                    sum += ReadSample(format, sample);
+                }
+                mono[first + frame] = (float)(sum * channelScale);
             }
-            mono[frame] = (float)(sum * channelScale);
         }
         return mono;
     }

@@ -18,17 +18,18 @@ public static class AudioMetrics
     public static bool CanScore(long samples) => samples >= MinimumLength;
 
     /// <summary>
-    /// One row per batch item for reference and estimate [B, T] or [B, 1, T], cut to the shorter length.
+    /// One row per batch item for reference and estimate [B, T] or [B, 1, T], cut to the shorter length. An overlap of
+    /// two <paramref name="segment"/>s or more is scored segment by segment, in bounded memory (<see cref="MetricSegments"/>).
     /// </summary>
     /// <exception cref="ArgumentException">The signals overlap in fewer than <see cref="MinimumLength"/> samples.</exception>
-    public static IReadOnlyList<AudioMetricValues> Compute(Tensor reference, Tensor estimate, int sampleRate)
+    public static IReadOnlyList<AudioMetricValues> Compute(Tensor reference, Tensor estimate, int sampleRate, int segment = MetricSegments.DefaultLength)
     {
         MetricLength.Require(reference, estimate, MinimumLength, "Audio metrics");
         using var scope = NewDisposeScope();
-        var mel = Values(MelDistance.Compute(reference, estimate, sampleRate));
-        var stft = Values(StftDistance.Compute(reference, estimate));
-        var siSdr = Values(SiSdr.Compute(reference, estimate));
-        var snr = Values(Snr.Compute(reference, estimate));
+        var mel = Values(MelDistance.Compute(reference, estimate, sampleRate, segment));
+        var stft = Values(StftDistance.Compute(reference, estimate, segment));
+        var siSdr = Values(SiSdr.Compute(reference, estimate, segment));
+        var snr = Values(Snr.Compute(reference, estimate, segment));
         return [.. Enumerable.Range(0, mel.Length).Select(i => new AudioMetricValues(mel[i], stft[i], siSdr[i], snr[i]))];
     }
 

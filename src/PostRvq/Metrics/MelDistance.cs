@@ -16,13 +16,17 @@ public static class MelDistance
 
     /// <summary>
     /// Per-item distance [B] (float64) between reference and estimate, each [B, T] or [B, 1, T]; both are cut to the
-    /// shorter length.
+    /// shorter length. An overlap of two <paramref name="segment"/>s or more is scored segment by segment
+    /// (<see cref="MetricSegments"/>).
     /// </summary>
     /// <exception cref="ArgumentException">The overlap is shorter than <see cref="MinimumLength"/>.</exception>
-    public static Tensor Compute(Tensor reference, Tensor estimate, int sampleRate)
+    public static Tensor Compute(Tensor reference, Tensor estimate, int sampleRate, int segment = MetricSegments.DefaultLength)
     {
         MetricLength.Require(reference, estimate, MinimumLength, "Mel distance");
+        MetricSegments.Validate(segment);
         using var scope = NewDisposeScope();
+        if (MetricSegments.IsSegmented(MetricSegments.Overlap(reference, estimate), segment))
+            return SegmentedSpectralDistance.MultiScaleLogMel(reference, estimate, sampleRate, Scales, segment).MoveToOuterDisposeScope();
         return SpectralDistance.MultiScaleLogMel(
                 reference.to_type(ScalarType.Float64), estimate.to_type(ScalarType.Float64), sampleRate, Scales, stableMagnitude: false)
             .MoveToOuterDisposeScope();

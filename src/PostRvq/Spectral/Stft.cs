@@ -33,6 +33,17 @@ public static class Stft
         return parts.square().sum(-1).add(StabilityFloor).sqrt().MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// |X| of audio [B, T] that already holds every sample its frames read (no centring, no padding), for computing
+    /// a slice of a centred STFT; returns [B, nFft/2 + 1, 1 + (T − nFft) / hop] in the audio's dtype.
+    /// </summary>
+    internal static Tensor UncentredMagnitude(Tensor audio, int nFft, int hop)
+    {
+        using var scope = NewDisposeScope();
+        var window = hann_window(nFft, periodic: true, dtype: audio.dtype, device: audio.device);
+        return stft(audio, nFft, hop, window: window, center: false, return_complex: true).abs().MoveToOuterDisposeScope();
+    }
+
     private static Tensor Complex(Tensor audio, int nFft, int hop)
     {
         if (nFft < 2) throw new ArgumentOutOfRangeException(nameof(nFft), nFft, "nFft must be at least 2.");

@@ -1,0 +1,48 @@
+using System.Buffers.Binary;
+using System.Text;
+using PostRvq.Audio;
+
+namespace PostRvq.Tests;
+
+/// <summary>WAV samples are decoded from the file in blocks of 64 Ki frames; frames on either side of a block border must come out right.</summary>
+public class AudioWavStreamingTests
+{
+    [Fact]
+    public void StereoFileLongerThanSeveralBlocksIsDownmixedFrameByFrame()
+    {
+        using var folder = new AudioTempFolder();
+        const int frames = 3 * 65536 + 123;
+        // Left counts up, right counts down: each frame's mean is known and differs from its neighbours'.
+        var data = new byte[frames * 4];
+        for (var i = 0; i < frames; i++)
+        {
+            BinaryPrimitives.WriteInt16LittleEndian(data.AsSpan(4 * i), (short)(i % 30000));
+            BinaryPrimitives.WriteInt16LittleEndian(data.AsSpan(4 * i + 2), (short)(-(i % 7000)));
+        }
+        var path = folder.File("long-stereo.wav");
+        File.WriteAllBytes(path, Wav(channels: 2, sampleRate: 8000, data));
+        var clip = AudioFile.Read(path);
+        Assert.Equal(frames, clip.Length);
+        Assert.Equal(8000, clip.SampleRate);
+        for (var i = 0; i < frames; i++)
+            Assert.Equal((float)((i % 30000 - i % 7000) / 32768.0 * 0.5), clip.Samples[i]);
+    }
+
+    private static byte[] Wav(int channels, int sampleRate, byte[] data)
+    {
+        var header = new byte[44];
+        Encoding.ASCII.GetBytes("RIFF").CopyTo(header, 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), (uint)(36 + data.Length));
+        Encoding.ASCII.GetBytes("WAVEfmt ").CopyTo(header, 8);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), 16);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(20), 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(22), (ushort)channels);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(24), (uint)sampleRate);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(28), (uint)(sampleRate * channels * 2));
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(32), (ushort)(channels * 2));
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(34), 16);
+        Encoding.ASCII.GetBytes("data").CopyTo(header, 36);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(40), (uint)data.Length);
+        return [.. header, .. data];
+    }
+}
