@@ -13,10 +13,20 @@ static class NativeHeap
     const int MmapThresholdParameter = -3;
     const int MmapThresholdBytes = 128 * 1024;
 
-    /// <summary>Fixes the mmap threshold on Linux with glibc; does nothing elsewhere or when mallopt is missing (musl).</summary>
-    public static void FixMmapThreshold()
+    /// <summary>
+    /// The commands that score or rebuild whole files, where the fixed threshold was measured to help. Training is left
+    /// out on purpose: it frees and reallocates large activations every step, and a fixed threshold turns each into an
+    /// mmap/munmap pair with fresh page faults (an adversarial tiny-cpu step went from 6 s to 30 s).
+    /// </summary>
+    static readonly string[] LongFileCommands = ["reconstruct", "evaluate"];
+
+    /// <summary>
+    /// Fixes the mmap threshold on Linux with glibc when <paramref name="args"/> run a long-file command; does nothing
+    /// otherwise, elsewhere, or when mallopt is missing (musl).
+    /// </summary>
+    public static void FixMmapThresholdFor(string[] args)
     {
-        if (!OperatingSystem.IsLinux()) return;
+        if (!OperatingSystem.IsLinux() || args.Length == 0 || !LongFileCommands.Contains(args[0])) return;
         try
         {
             Mallopt(MmapThresholdParameter, MmapThresholdBytes);
