@@ -102,6 +102,29 @@ public class ContinuousTrainerTests
     }
 
     [Fact]
+    public void ResumeMayMoveAnAdversarialStartThatNoStepHasReached()
+    {
+        using var run = new TempFolder();
+        ExperimentConfig StartingAt(int warmup, int steps)
+        {
+            var config = TinyExperiment.Config(steps, checkpointEvery: 2);
+            return config with { Training = config.Training with { AdversarialWarmupSteps = warmup } };
+        }
+        using (var trainer = new ContinuousTrainer(StartingAt(10, 2), TinyExperiment.Train, TinyExperiment.Valid, run.Path))
+            trainer.Run();
+        // Steps 1–2 were reconstruction-only under both schedules, so the start may move from 10 to 2.
+        using (var earlier = new ContinuousTrainer(StartingAt(2, 3), TinyExperiment.Train, TinyExperiment.Valid, run.Path))
+        {
+            Assert.True(earlier.Resume());
+            Assert.True(earlier.TrainOneStep().ContainsKey("adv/gen"));
+            earlier.SaveCheckpoint();
+        }
+        // Step 3 trained adversarially; a schedule that would have kept it reconstruction-only no longer matches.
+        using var later = new ContinuousTrainer(StartingAt(10, 4), TinyExperiment.Train, TinyExperiment.Valid, run.Path);
+        Assert.Contains("training", Assert.Throws<ConfigException>(() => later.Resume()).Message);
+    }
+
+    [Fact]
     public void NanStopsTrainingAndKeepsTheLastGoodCheckpoint()
     {
         using var run = new TempFolder();

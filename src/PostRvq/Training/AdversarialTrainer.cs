@@ -151,7 +151,7 @@ public abstract class AdversarialTrainer : IDisposable
     {
         if (!File.Exists(CheckpointPath)) return false;
         var saved = Checkpoint.ReadInfo(CheckpointPath);
-        var difference = ConfigDifference(saved.Config, Config) ?? FactsDifference(saved.Run);
+        var difference = ConfigDifference(saved.Config, Config, saved.Step) ?? FactsDifference(saved.Run);
         if (difference is not null)
             throw new ConfigException($"{CheckpointPath}: the run was started with another config ({difference}); use a new --out folder.");
         var info = Checkpoint.Load(CheckpointPath, Model, Discriminator, GeneratorOptimizer, DiscriminatorOptimizer, LoadExtraState);
@@ -317,12 +317,15 @@ public abstract class AdversarialTrainer : IDisposable
         new() { ["mel"] = v.Mel, ["stft"] = v.Stft, ["si_sdr"] = v.SiSdr, ["snr"] = v.Snr };
 
     /// <summary>Names the sections that differ, ignoring the step count, which a resumed run may extend.</summary>
-    string? ConfigDifference(ExperimentConfig saved, ExperimentConfig current)
+    string? ConfigDifference(ExperimentConfig saved, ExperimentConfig current, long savedStep)
     {
         if (saved.Model.Kind != current.Model.Kind)
             return $"model.kind is '{saved.Model.Kind}' in the checkpoint but '{current.Model.Kind}' in the config";
         var a = saved with { Name = "", Training = saved.Training with { Steps = 0 } };
         var b = current with { Name = "", Training = current.Training with { Steps = 0 } };
+        // Moving an adversarial start that neither schedule has reached yet leaves every step already trained unchanged.
+        if (savedStep <= Math.Min(saved.Training.AdversarialWarmupSteps, current.Training.AdversarialWarmupSteps))
+            b = b with { Training = b.Training with { AdversarialWarmupSteps = a.Training.AdversarialWarmupSteps } };
         var sections = new List<(string Section, Func<ExperimentConfig, object> Select)>
         {
             ("model", c => c.Model), ("discriminator", c => c.Discriminator), ("loss", c => c.Loss), ("training", c => c.Training),
