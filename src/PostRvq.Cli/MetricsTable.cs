@@ -23,12 +23,12 @@ static class MetricsTable
         AnsiConsole.Write(table);
     }
 
-    /// <summary>Scores one reconstruction against its input.</summary>
+    /// <summary>Scores one reconstruction against its input, reading both clips in place (no copies of long files).</summary>
     public static AudioMetricValues Score(Audio.AudioClip reference, Audio.AudioClip estimate)
     {
         using var scope = TorchSharp.torch.NewDisposeScope();
-        using var r = Audio.AudioTensors.ToBatch(reference);
-        using var e = Audio.AudioTensors.ToBatch(estimate);
+        using var r = Audio.AudioTensors.View(reference);
+        using var e = Audio.AudioTensors.View(estimate);
         return AudioMetrics.Compute(r, e, reference.SampleRate)[0];
     }
 }

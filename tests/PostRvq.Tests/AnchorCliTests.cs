@@ -1,5 +1,6 @@
 using PostRvq.Codecs;
 using PostRvq.Nn;
+using PostRvq.Training;
 
 namespace PostRvq.Tests;
 

@@ -28,6 +28,53 @@ public class AudioWavStreamingTests
             Assert.Equal((float)((i % 30000 - i % 7000) / 32768.0 * 0.5), clip.Samples[i]);
     }
 
+    [Theory]
+    [InlineData(44100, 24000)]
+    [InlineData(48000, 24000)]
+    [InlineData(22050, 24000)]
+    public void ReadingAtAnotherRateResamplesWhileDecodingWithTheWholeClipResult(int fileRate, int targetRate)
+    {
+        using var folder = new AudioTempFolder();
+        const int frames = 2 * 65536 + 999;
+        var data = new byte[frames * 4];
+        var random = new Random(3);
+        for (var i = 0; i < data.Length; i += 2) BinaryPrimitives.WriteInt16LittleEndian(data.AsSpan(i), (short)random.Next(-20000, 20000));
+        var path = folder.File("noise.wav");
+        File.WriteAllBytes(path, Wav(channels: 2, fileRate, data));
+        var streamed = AudioFile.Read(path, targetRate);
+        var whole = Resampler.Resample(AudioFile.Read(path), targetRate);
+        Assert.Equal(targetRate, streamed.SampleRate);
+        Assert.Equal(whole.Samples, streamed.Samples);
+    }
+
+    [Fact]
+    public void AnOutOfRangeSampleIsNamedByItsPositionInTheFileWhenResamplingWhileDecoding()
+    {
+        using var folder = new AudioTempFolder();
+        const int frames = 65536 + 500;
+        var samples = new float[frames];
+        samples[65536 + 7] = float.NaN;
+        var nan = folder.File("nan.wav");
+        File.WriteAllBytes(nan, TestAudio.Wav(3, 1, 44100, 32, FloatBytes(samples)));
+        Assert.Contains("sample 65543 is NaN", Assert.Throws<AudioFormatException>(() => AudioFile.Read(nan, 24000)).Message);
+
+        samples[65536 + 7] = 0;
+        samples[3] = 0.5f;
+        samples[65536 + 100] = -9f;
+        var loud = folder.File("loud.wav");
+        File.WriteAllBytes(loud, TestAudio.Wav(3, 1, 44100, 32, FloatBytes(samples)));
+        var error = Assert.Throws<AudioFormatException>(() => AudioFile.Read(loud, 24000)).Message;
+        Assert.Contains("the peak sample is -9 (sample 65636)", error);
+        Assert.Contains("loud.wav", error);
+    }
+
+    private static byte[] FloatBytes(float[] samples)
+    {
+        var bytes = new byte[samples.Length * 4];
+        for (var i = 0; i < samples.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), samples[i]);
+        return bytes;
+    }
+
     private static byte[] Wav(int channels, int sampleRate, byte[] data)
     {
         var header = new byte[44];

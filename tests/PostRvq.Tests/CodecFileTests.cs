@@ -4,6 +4,8 @@ using PostRvq.Codecs;
 using PostRvq.Data;
 using PostRvq.Nn;
 using PostRvq.Quantization;
+using PostRvq.Training;
+using PostRvq.Latents;
 using static TorchSharp.torch;
 
 namespace PostRvq.Tests;
@@ -18,7 +20,7 @@ public class CodecFileTests(TinyCodecFixture tiny) : IClassFixture<TinyCodecFixt
         Assert.Matches("^[0-9a-f]{16}$", codec.ModelId);
         var state = QuantizerFile.ToBytes(QuantizerFile.ReadState(tiny.QuantizerPath));
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(state))[..16], codec.QuantizerId);
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Codec.WeightBytes(codec.Model)))[..16], codec.ModelId);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(ModelFile.WeightBytes(codec.Model)))[..16], codec.ModelId);
 
         using var continuous = Codec.Load(tiny.ModelPath);
         Assert.Equal(Codec.Continuous, continuous.Kind);
@@ -242,12 +244,12 @@ public sealed class TinyCodecFixture : IDisposable
 /// <summary>A quantizer that codes at one bitrate only, as a researcher's own quantizer might: an RVQ that does not offer truncation.</summary>
 sealed class FixedRateQuantizer(IQuantizer inner) : IQuantizer
 {
-    const string Kind = "fixed-rate-rvq-test";
+    const string FixedRateKind = "fixed-rate-rvq-test";
 
     static FixedRateQuantizer() =>
-        QuantizerFile.Register(Kind, state => new FixedRateQuantizer(ResidualVectorQuantizer.FromState(state with { Kind = ResidualVectorQuantizer.Kind })));
+        QuantizerFile.Register(FixedRateKind, state => new FixedRateQuantizer(ResidualVectorQuantizer.FromState(state with { Kind = QuantizerKinds.Rvq })));
 
-    public string Name => Kind;
+    public string Kind => FixedRateKind;
     public int Dimension => inner.Dimension;
     public int Codebooks => inner.Codebooks;
     public IReadOnlyList<long> CodebookSizes => inner.CodebookSizes;

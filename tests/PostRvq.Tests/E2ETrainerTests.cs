@@ -1,6 +1,7 @@
 using PostRvq.Codecs;
 using PostRvq.Nn;
 using PostRvq.Quantization;
+using PostRvq.Quantization.InLoop;
 using PostRvq.Training;
 using static TorchSharp.torch;
 
@@ -34,12 +35,12 @@ public class E2ETrainerTests
     public void QuantizerDropoutDrawsEveryDepthFromOneToAll()
     {
         manual_seed(0);
-        using var layer = new ResidualVectorQuantizerLayer(8, Small with { Codebooks = 5 });
+        using var layer = new InLoopResidualQuantizer(8, Small with { Codebooks = 5 });
         var counts = layer.SampleStageCounts(20000).data<long>().ToArray();
         Assert.Equal([1L, 2, 3, 4, 5], counts.Distinct().Order());
         // Half the items keep all 5 stages, the other half draw 5 with probability 1/5 too.
         Assert.InRange(counts.Count(c => c == 5) / 20000.0, 0.57, 0.63);
-        using var noDropout = new ResidualVectorQuantizerLayer(8, Small with { Codebooks = 5, QuantizerDropout = 0 });
+        using var noDropout = new InLoopResidualQuantizer(8, Small with { Codebooks = 5, QuantizerDropout = 0 });
         Assert.All(noDropout.SampleStageCounts(100).data<long>().ToArray(), c => Assert.Equal(5L, c));
     }
 
@@ -47,7 +48,7 @@ public class E2ETrainerTests
     public void DeadEntriesAreReplacedByCurrentResiduals()
     {
         manual_seed(1);
-        using var layer = new ResidualVectorQuantizerLayer(4, Small with { Codebooks = 1 });
+        using var layer = new InLoopResidualQuantizer(4, Small with { Codebooks = 1 });
         var stage = layer.Stages[0];
         var far = full(8, 4, 1000f);
         stage.SetCodebook(cat([randn(8, 4), far], 0));
@@ -62,7 +63,7 @@ public class E2ETrainerTests
         Assert.True(Equal(stage.UnusedSteps.narrow(0, 8, 8), zeros(8)));
         Assert.True(layer.Forward(z).Codes.ge(8).any().item<bool>(), "revived entries are chosen again");
 
-        using var keeping = new ResidualVectorQuantizerLayer(4, Small with { Codebooks = 1, ReplaceDeadCodes = false });
+        using var keeping = new InLoopResidualQuantizer(4, Small with { Codebooks = 1, ReplaceDeadCodes = false });
         keeping.Stages[0].SetCodebook(cat([randn(8, 4), far], 0));
         keeping.train();
         keeping.Forward(z);
@@ -77,7 +78,7 @@ public class E2ETrainerTests
     {
         manual_seed(2);
         using var run = new TempFolder();
-        using var layer = new ResidualVectorQuantizerLayer(8, Small with { Factorized = factorized, CodeDim = 3 });
+        using var layer = new InLoopResidualQuantizer(8, Small with { Factorized = factorized, CodeDim = 3 });
         layer.InitializeFromLatents(randn(400, 8));
         layer.eval();
         var z = randn(2, 8, 30);
@@ -85,7 +86,7 @@ public class E2ETrainerTests
         using (no_grad()) expected = layer.Forward(z);
         layer.Export().Save(run.File("e2e.quantizer"));
         var exported = QuantizerFile.Load(run.File("e2e.quantizer"));
-        Assert.Equal(factorized ? FactorizedRvq.Kind : ResidualVectorQuantizer.Kind, exported.Name);
+        Assert.Equal(factorized ? QuantizerKinds.E2eRvq : QuantizerKinds.Rvq, exported.Kind);
         var actual = exported.Quantize(z);
         Assert.True(Equal(expected.Codes, actual.Codes));
         Assert.True(Equal(expected.Quantized, actual.Quantized));

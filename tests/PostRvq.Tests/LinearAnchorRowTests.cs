@@ -1,6 +1,7 @@
 using PostRvq.Codecs;
 using PostRvq.Data;
 using PostRvq.Evaluation;
+using PostRvq.Training;
 
 namespace PostRvq.Tests;
 

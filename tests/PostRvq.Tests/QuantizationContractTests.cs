@@ -19,7 +19,7 @@ public class QuantizationContractTests
     public static TheoryData<string> Methods()
     {
         var data = new TheoryData<string>();
-        foreach (var method in QuantizerZoo.All) data.Add(method.Name);
+        foreach (var method in QuantizerZoo.All) data.Add(method.Kind);
         return data;
     }
 
@@ -30,10 +30,10 @@ public class QuantizationContractTests
     [Fact]
     public void ResearchersQuantizer_JoinsTheZooAndKeepsTheContract()
     {
-        QuantizerFile.Register(SignQuantizer.Kind, SignQuantizer.FromState);
-        QuantizerZoo.Register(new QuantizerMethod(SignQuantizer.Kind, "1 bit per dim around the mean", r => new SignQuantizer(r.Dimension)));
-        Assert.Contains(QuantizerZoo.All, m => m.Name == SignQuantizer.Kind);
-        AssertContract(() => QuantizerZoo.Create(SignQuantizer.Kind, Request));
+        QuantizerFile.Register(SignQuantizer.SignKind, SignQuantizer.FromState);
+        QuantizerZoo.Register(new QuantizerMethod(SignQuantizer.SignKind, "1 bit per dim around the mean", r => new SignQuantizer(r.Dimension)));
+        Assert.Contains(QuantizerZoo.All, m => m.Kind == SignQuantizer.SignKind);
+        AssertContract(() => QuantizerZoo.Create(SignQuantizer.SignKind, Request));
     }
 
     static void AssertContract(Func<IQuantizer> create)
@@ -47,7 +47,7 @@ public class QuantizationContractTests
         Assert.Equal(quantizer.Codebooks, quantizer.CodebookSizes.Count);
         Assert.Equal(quantizer.CodebookSizes.Sum(size => Math.Log2(size)), quantizer.BitsPerFrame, 9);
         Assert.Equal(quantizer.BitsPerFrame * FrameRate / 1000, quantizer.Kbps(FrameRate), 12);
-        Assert.True(quantizer.Kbps(FrameRate) <= Request.TargetKbps + 1e-9, $"{quantizer.Name}: {quantizer.Kbps(FrameRate)} kbps > {Request.TargetKbps}");
+        Assert.True(quantizer.Kbps(FrameRate) <= Request.TargetKbps + 1e-9, $"{quantizer.Kind}: {quantizer.Kbps(FrameRate)} kbps > {Request.TargetKbps}");
         quantizer.Fit(train);
         Assert.True(quantizer.IsFitted);
 
@@ -55,29 +55,29 @@ public class QuantizationContractTests
         Assert.Equal(ScalarType.Int64, codes.dtype);
         Assert.Equal([2L, (long)quantizer.Codebooks, 50L], codes.shape);
         var sizes = tensor(quantizer.CodebookSizes.ToArray()).view(1, -1, 1);
-        Assert.True((codes >= 0).all().item<bool>() && (codes < sizes).all().item<bool>(), $"{quantizer.Name}: codes out of range");
+        Assert.True((codes >= 0).all().item<bool>() && (codes < sizes).all().item<bool>(), $"{quantizer.Kind}: codes out of range");
 
         var output = quantizer.Quantize(z);
         Assert.Equal(z.shape, output.Quantized.shape);
-        Assert.True(quantizer.Decode(codes).eq(output.Quantized).all().item<bool>(), $"{quantizer.Name}: Decode(Encode(z)) != Quantize(z)");
+        Assert.True(quantizer.Decode(codes).eq(output.Quantized).all().item<bool>(), $"{quantizer.Kind}: Decode(Encode(z)) != Quantize(z)");
         Assert.True(codes.eq(output.Codes).all().item<bool>());
         Assert.True(output.Quantized.isfinite().all().item<bool>());
         // A quantizer must do better than coding every frame as zero.
-        Assert.True((output.Quantized - z).square().mean().item<float>() < z.square().mean().item<float>(), $"{quantizer.Name} is worse than zero");
+        Assert.True((output.Quantized - z).square().mean().item<float>() < z.square().mean().item<float>(), $"{quantizer.Kind} is worse than zero");
 
         var again = create();
         again.Fit(train);
-        Assert.True(again.Quantize(z).Quantized.eq(output.Quantized).all().item<bool>(), $"{quantizer.Name}: the same seed gave a different fit");
+        Assert.True(again.Quantize(z).Quantized.eq(output.Quantized).all().item<bool>(), $"{quantizer.Kind}: the same seed gave a different fit");
 
         using var folder = new TempFolder();
         var path = folder.File("q" + QuantizerFile.Extension);
         quantizer.Save(path);
         var loaded = QuantizerFile.Load(path);
         Assert.Equal(quantizer.GetType(), loaded.GetType());
-        Assert.Equal(quantizer.Name, loaded.Name);
+        Assert.Equal(quantizer.Kind, loaded.Kind);
         Assert.Equal(quantizer.CodebookSizes, loaded.CodebookSizes);
-        Assert.True(loaded.Encode(z).eq(codes).all().item<bool>(), $"{quantizer.Name}: loaded codes differ");
-        Assert.True(loaded.Decode(codes).eq(output.Quantized).all().item<bool>(), $"{quantizer.Name}: loaded decode differs");
+        Assert.True(loaded.Encode(z).eq(codes).all().item<bool>(), $"{quantizer.Kind}: loaded codes differ");
+        Assert.True(loaded.Decode(codes).eq(output.Quantized).all().item<bool>(), $"{quantizer.Kind}: loaded decode differs");
 
         var bytes = File.ReadAllBytes(path);
         var corrupt = folder.File("corrupt" + QuantizerFile.Extension);
@@ -96,11 +96,11 @@ public class QuantizationContractTests
     /// </summary>
     sealed class SignQuantizer(int dimension) : FrameQuantizer(dimension)
     {
-        public const string Kind = "test-sign";
+        public const string SignKind = "test-sign";
         Tensor? low;
         Tensor? high;
 
-        public override string Name => Kind;
+        public override string Kind => SignKind;
         public override int Codebooks => Dimension;
         public override IReadOnlyList<long> CodebookSizes => Enumerable.Repeat(2L, Dimension).ToArray();
         public override bool IsFitted => low is not null && high is not null;

@@ -44,7 +44,7 @@ public class QuantizationZooTests
         using var folder = new TempFolder();
         var rvq = new ResidualVectorQuantizer(8, new RvqOptions { Codebooks = 2, CodebookSize = 16, KMeans = QuickKMeans, BeamWidth = 4 });
         rvq.Fit(QuantizationRvqTests.Latents(1000, 8, seed: 3));
-        Assert.Equal(ResidualVectorQuantizer.BeamKind, rvq.Name);
+        Assert.Equal(QuantizerKinds.RvqBeam, rvq.Kind);
         var path = folder.File("beam.quantizer");
         rvq.Save(path);
         Assert.Equal(4, ((ResidualVectorQuantizer)QuantizerFile.Load(path)).Options.BeamWidth);
@@ -199,11 +199,11 @@ public class QuantizationZooTests
     public void Zoo_EveryMethodStaysWithinTheBudgetAndCloseToIt(double kbps)
     {
         var request = new QuantizerRequest(Dimension: 64, TargetKbps: kbps, FrameRate: 75);
-        foreach (var method in QuantizerZoo.All.Where(m => m.Name is not ("vq" or "fsq") && !m.Name.StartsWith("test-")))
+        foreach (var method in QuantizerZoo.All.Where(m => m.Kind is not ("vq" or "fsq") && !m.Kind.StartsWith("test-")))
         {
             var quantizer = method.Create(request);
-            Assert.True(quantizer.BitsPerFrame <= request.BitsPerFrameBudget + 1e-9, $"{method.Name}: {quantizer.BitsPerFrame} bits > {request.BitsPerFrameBudget}");
-            Assert.True(quantizer.BitsPerFrame > request.BitsPerFrameBudget - 11, $"{method.Name}: only {quantizer.BitsPerFrame} of {request.BitsPerFrameBudget} bits");
+            Assert.True(quantizer.BitsPerFrame <= request.BitsPerFrameBudget + 1e-9, $"{method.Kind}: {quantizer.BitsPerFrame} bits > {request.BitsPerFrameBudget}");
+            Assert.True(quantizer.BitsPerFrame > request.BitsPerFrameBudget - 11, $"{method.Kind}: only {quantizer.BitsPerFrame} of {request.BitsPerFrameBudget} bits");
         }
         Assert.Equal(12, QuantizerZoo.Create("vq", request).BitsPerFrame, 9);
         Assert.True(QuantizerZoo.Create("fsq", request).BitsPerFrame <= request.BitsPerFrameBudget);

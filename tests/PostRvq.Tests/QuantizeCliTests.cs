@@ -2,6 +2,7 @@ using PostRvq.Cli;
 using PostRvq.Cli.Pipeline;
 using PostRvq.Evaluation;
 using PostRvq.Latents;
+using PostRvq.Training;
 using Spectre.Console;
 
 namespace PostRvq.Tests;
@@ -59,7 +60,7 @@ public class QuantizeCliTests
         using (var set = LatentSetFile.Load(latents))
         {
             Assert.Equal("train", set.Split);
-            Assert.Equal(LatentDataset.ModelIdOf(ModelPath), set.ModelId);
+            Assert.Equal(ModelFile.IdOf(ModelPath), set.ModelId);
         }
 
         // 32-entry codebooks at 75 Hz cost 0.375 kbps each: 3 kbps buys 8 of them, 10 kbps buys 26.
@@ -73,7 +74,7 @@ public class QuantizeCliTests
         Assert.Equal([8, 26], rows.Where(r => r.Method == "rvq").Select(r => r.Codebooks));
         Assert.All(rows.Skip(1), r => Assert.True(r.Kbps <= r.TargetKbps && r.Clips.Count == 1 && r.Split == "test"));
         // Every row carries the shipped model's steps (read from its file: the model will be retrained).
-        var (model, info) = Codecs.ModelFile.Load(ModelPath);
+        var (model, info) = Training.ModelFile.Load(ModelPath);
         model.Dispose();
         Assert.All(rows, r => Assert.Equal(info.Steps, r.TrainingSteps));
         Assert.True(File.Exists(Path.Combine(results, "quantizers", "rvq.quantizer")));

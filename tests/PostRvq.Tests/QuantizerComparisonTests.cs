@@ -28,7 +28,7 @@ public class QuantizerComparisonTests
         return Autoencoder.Create(new AutoencoderOptions { EncoderDim = 2, LatentDim = 8, DecoderDim = 16, ConvInitStd = 0.3 });
     }
 
-    static LatentSet TrainLatents(Autoencoder model) => LatentDataset.Encode(model, SyntheticAudio.Clips(2, 0.5, 24000, seed: 2));
+    static LatentSet TrainLatents(Autoencoder model) => LatentSets.Encode(model, SyntheticAudio.Clips(2, 0.5, 24000, seed: 2));
 
     static IReadOnlyList<AudioClip> EvaluationClips => SyntheticAudio.Clips(2, 0.3, 24000, seed: 9);
 
@@ -36,7 +36,7 @@ public class QuantizerComparisonTests
     sealed class WholeRvq(ResidualVectorQuantizer inner) : IQuantizer
     {
         public int Fits { get; private set; }
-        public string Name => "whole-rvq";
+        public string Kind => "whole-rvq";
         public int Dimension => inner.Dimension;
         public int Codebooks => inner.Codebooks;
         public IReadOnlyList<long> CodebookSizes => inner.CodebookSizes;

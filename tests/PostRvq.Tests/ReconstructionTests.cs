@@ -1,6 +1,7 @@
 using PostRvq.Audio;
 using PostRvq.Codecs;
 using PostRvq.Nn;
+using PostRvq.Latents;
 using static TorchSharp.torch;
 
 namespace PostRvq.Tests;

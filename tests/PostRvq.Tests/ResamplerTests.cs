@@ -5,6 +5,38 @@ namespace PostRvq.Tests;
 
 public class ResamplerTests
 {
+    [Theory]
+    [InlineData(44100, 24000, 1)]
+    [InlineData(44100, 24000, 37)]
+    [InlineData(24000, 44100, 500)]
+    [InlineData(48000, 16000, 4096)]
+    [InlineData(44101, 24000, 100000)]
+    public void BlocksCutAnywhereGiveTheWholeClipResultBitForBit(int inputRate, int outputRate, int largestBlock)
+    {
+        var random = new Random(inputRate + largestBlock);
+        var samples = Enumerable.Range(0, 20011).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var whole = Resampler.Resample(new AudioClip(samples, inputRate), outputRate).Samples;
+        var blocks = new List<ReadOnlyMemory<float>>();
+        for (var start = 0; start < samples.Length;)
+        {
+            // Empty blocks and blocks shorter than the filter must be taken in stride.
+            var size = Math.Min(random.Next(0, largestBlock + 1), samples.Length - start);
+            blocks.Add(samples.AsMemory(start, size));
+            start += size;
+        }
+        Assert.Equal(whole, Resampler.Resample(blocks, samples.Length, inputRate, outputRate));
+    }
+
+    [Fact]
+    public void BlocksHoldingMoreOrLessThanPromisedAreRefused()
+    {
+        float[] samples = [.. Enumerable.Repeat(0.1f, 1000)];
+        Assert.Contains("end after 1000", Assert.Throws<ArgumentException>(() => Resampler.Resample([samples], 1500, 44100, 24000)).Message);
+        Assert.Contains("more than the 900", Assert.Throws<ArgumentException>(() => Resampler.Resample([samples], 900, 44100, 24000)).Message);
+        ReadOnlyMemory<float>[] twoBlocks = [samples, samples];
+        Assert.Contains("more than the 1000", Assert.Throws<ArgumentException>(() => Resampler.Resample(twoBlocks, 1000, 44100, 24000)).Message);
+    }
+
     [Fact]
     public void SameRateReturnsTheSameClip()
     {

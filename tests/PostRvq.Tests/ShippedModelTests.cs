@@ -3,6 +3,7 @@ using PostRvq.Codecs;
 using PostRvq.Data;
 using PostRvq.Metrics;
 using PostRvq.Nn;
+using PostRvq.Training;
 using static TorchSharp.torch;
 
 namespace PostRvq.Tests;

@@ -18,10 +18,10 @@ static class AnchorCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "Corpus whose train split the basis is fitted on (and whose test split scores it)", Required = true };
-        var output = new Option<string>("--out") { Description = "The .model file to write", Required = true };
+        var data = DataOption.Create("its train split fits the basis, its test split scores it");
+        var output = OutOption.File(".model");
         var basis = new Option<string>("--basis") { Description = "pca or lowpass", DefaultValueFactory = _ => "pca" };
-        var config = new Option<string>("--config") { Description = "An mdct preset or config file giving the hop and latent size", DefaultValueFactory = _ => "tiny-cpu" };
+        var config = ConfigOption.Create(defaultPreset: "tiny-cpu", role: "an mdct config, which gives the hop and latent size");
         var split = new Option<string>("--split") { Description = "The split that scores the anchor (valid while tuning, test to report)", DefaultValueFactory = _ => "test" };
         var seconds = new Option<double>("--seconds") { Description = "Audio of the train split the statistics use", DefaultValueFactory = _ => MdctLinearInit.DefaultSeconds };
         var command = new Command("anchor", "Write the linear MDCT codec (PCA or low-pass) as a .model baseline") { data, output, basis, config, split, seconds };

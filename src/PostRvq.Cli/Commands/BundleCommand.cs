@@ -13,7 +13,7 @@ static class BundleCommand
         var model = new Option<string>("--model") { Description = "A .model file, a checkpoint, or a run folder", Required = true };
         var quantizer = new Option<string?>("--quantizer") { Description = "A .quantizer file fitted on the model's latents (none: a continuous codec)" };
         var kind = new Option<string?>("--kind") { Description = $"One of {string.Join(", ", Codec.Kinds)} (default: postrvq with a quantizer, else continuous)" };
-        var output = new Option<string>("--out", "-o") { Description = "The .codec file to write", Required = true };
+        var output = OutOption.File(".codec", shortAlias: true);
         var command = new Command("bundle", "Write a model and its quantizer as one .codec file") { model, quantizer, kind, output };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -25,7 +25,7 @@ static class BundleCommand
             if (quantizerPath is null) Codec.RequireKind(codecKind, hasQuantizer: false);
             using var codec = quantizerPath is null ? Codec.Load(modelPath) : Codec.Load(modelPath, quantizerPath, codecKind);
             codec.Save(outputPath);
-            var rate = codec.Quantizer is { } q ? $", {q.Codebooks} {q.Name} codebooks up to {q.Kbps(codec.FrameRate):0.###} kbps" : "";
+            var rate = codec.Quantizer is { } q ? $", {q.Codebooks} {q.Kind} codebooks up to {q.Kbps(codec.FrameRate):0.###} kbps" : "";
             AnsiConsole.MarkupLine(Markup.Escape(
                 $"Wrote {outputPath} ({new FileInfo(outputPath).Length / 1024.0 / 1024:F1} MB): {codec.Kind}{rate}; model {codec.ModelId}"
                 + (codec.QuantizerId is { } id ? $", quantizer {id}." : ".")));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PostRvq.Codecs;
+using PostRvq.Latents;
 
 namespace PostRvq.Cli.Commands;
 

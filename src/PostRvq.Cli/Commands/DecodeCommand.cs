@@ -11,7 +11,7 @@ static class DecodeCommand
     public static Command Create()
     {
         var input = new Argument<string>("codes") { Description = "The .codes file to decode" };
-        var output = new Option<string>("--out", "-o") { Description = "The WAV file to write", Required = true };
+        var output = OutOption.File("WAV", shortAlias: true);
         var chunk = ChunkOption.Create();
         var codec = new CodecOptions();
         var command = new Command("decode", "Decode a .codes file to WAV with the codec that made it (--codec C, or --model M --quantizer Q)") { input, output, chunk };

@@ -16,9 +16,9 @@ static class E2ECommand
 {
     public static Command Create()
     {
-        var config = new Option<string>("--config") { Description = "Preset name (tiny-cpu, paper-44k, ...) or a config JSON file", Required = true };
-        var data = new Option<string>("--data") { Description = "Corpus folder, manifest.jsonl, or a plain folder of audio", Required = true };
-        var output = new Option<string>("--out") { Description = "Run folder (runs/NAME); resumes if it has a checkpoint", Required = true };
+        var config = ConfigOption.Create();
+        var data = DataOption.Create();
+        var output = OutOption.RunFolder();
         var steps = new Option<int?>("--steps") { Description = "Override training.steps" };
         var evaluate = new Option<bool>("--evaluate") { Description = "Score the codec at full depth on the test split when done" };
         var threads = ThreadsOption.Create();

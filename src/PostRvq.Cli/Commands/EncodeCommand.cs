@@ -12,7 +12,7 @@ static class EncodeCommand
     public static Command Create()
     {
         var input = new Argument<string>("input") { Description = "The audio file to encode (wav, ogg, mp3), mixed to mono; decoding returns its length and sample rate" };
-        var output = new Option<string>("--out", "-o") { Description = "The .codes file to write", Required = true };
+        var output = OutOption.File(".codes", shortAlias: true);
         var kbps = new Option<double?>("--kbps") { Description = "Target bitrate: keeps the first codebooks of a truncatable quantizer that fit (default: all)" };
         var chunk = ChunkOption.Create();
         var codec = new CodecOptions();
@@ -32,7 +32,7 @@ static class EncodeCommand
             var quantizer = loaded.QuantizerWith(codebooks);
             AnsiConsole.MarkupLine(Markup.Escape(
                 $"Wrote {outputPath}: {bytes:N0} bytes for {clip.DurationSeconds:F2} s at {clip.SampleRate} Hz. "
-                + $"{codebooks} of {loaded.Quantizer!.Codebooks} {quantizer.Name} codebooks ({string.Join("+", encoded.Bits)} bits per frame) "
+                + $"{codebooks} of {loaded.Quantizer!.Codebooks} {quantizer.Kind} codebooks ({string.Join("+", encoded.Bits)} bits per frame) "
                 + $"at {loaded.FrameRate:0.##} frames/s = {quantizer.Kbps(loaded.FrameRate):0.###} kbps "
                 + $"({bytes * 8 / Math.Max(clip.DurationSeconds, 1e-9) / 1000:0.###} kbps with the {CodesFile.OverheadBytes(codebooks)}-byte header). "
                 + $"Model {loaded.ModelId}, quantizer {loaded.QuantizerId}."));

@@ -16,7 +16,7 @@ static class EvaluateCommand
     public static Command Create()
     {
         var codecOptions = new CodecOptions();
-        var data = new Option<string>("--data") { Description = "Corpus folder, manifest.jsonl, or a plain folder of audio", Required = true };
+        var data = DataOption.Create();
         var split = new Option<string>("--split") { Description = "train, valid or test", DefaultValueFactory = _ => "test" };
         var kbps = new Option<string?>("--kbps") { Description = "With a quantizer: comma-separated target bitrates (default 3,10,16,24; a truncatable quantizer keeps the codebooks that fit each)" };
         var csv = new Option<string?>("--csv") { Description = "With a quantizer: also write the rows to this results CSV (the format of `postrvq quantize`)" };

@@ -2,6 +2,7 @@ using System.CommandLine;
 using PostRvq.Codecs;
 using PostRvq.Data;
 using PostRvq.Metrics;
+using PostRvq.Training;
 using Spectre.Console;
 
 namespace PostRvq.Cli.Commands;
@@ -12,8 +13,8 @@ static class ExportCommand
     public static Command Create()
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "A run folder or its checkpoint.ckpt", Required = true };
-        var output = new Option<string>("--out") { Description = "The .model file to write", Required = true };
-        var data = new Option<string?>("--data") { Description = "Corpus whose test split scores the model (optional)" };
+        var output = OutOption.File(".model");
+        var data = DataOption.Create("its test split scores the model (optional)", optional: true);
         var command = new Command("export", "Write a checkpoint's autoencoder as a .model file") { checkpoint, output, data };
         command.SetAction(parse => CliErrors.Run(() =>
         {

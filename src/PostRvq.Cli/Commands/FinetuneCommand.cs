@@ -22,9 +22,9 @@ static class FinetuneCommand
     {
         var model = new Option<string>("--model") { Description = "Step-1 .model file, checkpoint or run folder (a checkpoint also gives the discriminators)", Required = true };
         var quantizer = new Option<string>("--quantizer") { Description = "A fitted .quantizer of the model's latents", Required = true };
-        var data = new Option<string>("--data") { Description = "Corpus folder, manifest.jsonl, or a plain folder of audio", Required = true };
-        var output = new Option<string>("--out") { Description = "Run folder (runs/NAME); resumes if it has a checkpoint", Required = true };
-        var config = new Option<string?>("--config") { Description = "Preset or config JSON (default: the checkpoint's config, or the model's preset)" };
+        var data = DataOption.Create();
+        var output = OutOption.RunFolder();
+        var config = ConfigOption.Create(optional: true, role: "default: the checkpoint's config, or the model's preset");
         var kbps = new Option<double?>("--kbps") { Description = "Override finetune.kbps (the bitrate to finetune and validate at)" };
         var kbpsSet = new Option<string?>("--kbps-set") { Description = "Override finetune.kbpsSet: comma-separated bitrates sampled per batch, e.g. 3,10,16,24" };
         var steps = new Option<int?>("--steps") { Description = "Override finetune.steps" };

@@ -14,9 +14,9 @@ static class LatentsCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A .model file, a checkpoint, or a run folder", Required = true };
-        var data = new Option<string>("--data") { Description = "Corpus folder, manifest.jsonl, or a plain folder of audio", Required = true };
+        var data = DataOption.Create();
         var split = new Option<string>("--split") { Description = "train, valid, test, or all", DefaultValueFactory = _ => "train" };
-        var output = new Option<string>("--out") { Description = "Folder for the latent set", Required = true };
+        var output = OutOption.Folder("the latent set (latents.safetensors, .npy and .json)");
         var maxClips = new Option<int?>("--max-clips") { Description = "Encode only this many clips, drawn at random with --seed" };
         var seed = new Option<int>("--seed") { Description = "Seed of the --max-clips draw", DefaultValueFactory = _ => 0 };
         var chunk = ChunkOption.Create();
@@ -51,7 +51,7 @@ static class LatentsCommand
     static LatentSet Encode(string modelPath, string dataPath, string split, LatentEncodingOptions options)
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive)
-            return LatentDataset.FromFiles(modelPath, dataPath, split, options, new SynchronousProgress<LatentProgress>(p =>
+            return LatentSets.FromFiles(modelPath, dataPath, split, options, new SynchronousProgress<LatentProgress>(p =>
             {
                 if (p.Done % 25 == 0 || p.Done == p.Clips) Console.WriteLine($"encoded {p.Done}/{p.Clips} clips");
             }));
@@ -63,7 +63,7 @@ static class LatentsCommand
             .Start(context =>
             {
                 var task = context.AddTask("encoding", autoStart: true, maxValue: 1);
-                set = LatentDataset.FromFiles(modelPath, dataPath, split, options, new SynchronousProgress<LatentProgress>(p =>
+                set = LatentSets.FromFiles(modelPath, dataPath, split, options, new SynchronousProgress<LatentProgress>(p =>
                 {
                     task.MaxValue = p.Clips;
                     task.Value = p.Done;

@@ -14,8 +14,8 @@ static class PipelineCommand
     public static Command Create()
     {
         var defaults = new PaperPipelineOptions();
-        var output = new Option<string>("--out") { Description = "Run folder; each stage writes runs/NAME/STAGE/", DefaultValueFactory = _ => "runs/pipeline" };
-        var data = new Option<string>("--data") { Description = "Corpus folder or manifest (the committed samples, or a built corpus)", DefaultValueFactory = _ => defaults.Data };
+        var output = OutOption.Folder("the run, one subfolder per stage (runs/NAME/STAGE/)", defaultFolder: "runs/pipeline");
+        var data = DataOption.Create("the committed samples, or a corpus you built", defaultPath: defaults.Data);
         var model = new Option<string>("--model") { Description = "The continuous model to quantize (without --train)", DefaultValueFactory = _ => defaults.Model };
         var finetuned = new Option<string?>("--finetuned-model") { Description = "A decoder finetuned from --model, with its .quantizer beside it; without it (or --train) the finetuned row is left out" };
         var e2e = new Option<string?>("--e2e-model") { Description = "An E2E codec of --model's architecture, with its .quantizer beside it; without it (or --train) the E2E rows are left out" };

@@ -5,6 +5,7 @@ using PostRvq.Data;
 using PostRvq.Evaluation;
 using PostRvq.Latents;
 using PostRvq.Quantization;
+using PostRvq.Training;
 using Spectre.Console;
 
 namespace PostRvq.Cli.Commands;
@@ -20,14 +21,14 @@ static class QuantizeCommand
         var defaults = new ComparisonOptions();
         var latents = new Option<string>("--latents") { Description = "Latent set folder from `postrvq latents`", Required = true };
         var model = new Option<string>("--model") { Description = "The model that encoded the latents (.model, checkpoint or run folder)", Required = true };
-        var data = new Option<string>("--data") { Description = "Corpus whose split is the evaluation set", Required = true };
+        var data = DataOption.Create("its --split is the evaluation set");
         var methods = new Option<string?>("--methods")
         {
-            Description = $"Comma-separated quantizer methods (default: {string.Join(",", ComparisonOptions.DefaultMethodNames)}, those available)",
+            Description = $"Comma-separated quantizer methods (default: {string.Join(",", ComparisonOptions.DefaultMethodKinds)}, those available)",
         };
         var kbps = new Option<string>("--kbps") { Description = "Comma-separated target bitrates", DefaultValueFactory = _ => string.Join(",", defaults.TargetKbps) };
         var split = new Option<string>("--split") { Description = "Evaluation split: train, valid, test or all", DefaultValueFactory = _ => "test" };
-        var output = new Option<string>("--out") { Description = "Results folder: results.csv, quantizers/*.quantizer", Required = true };
+        var output = OutOption.Folder("the results (results.csv, quantizers/*.quantizer, with --save-codes codes.safetensors)");
         var iterations = new Option<int>("--kmeans-iterations") { Description = "k-means iterations per codebook", DefaultValueFactory = _ => defaults.KMeans.Iterations };
         var codebookSize = new Option<int>("--codebook-size") { Description = "Entries per codebook", DefaultValueFactory = _ => defaults.CodebookSize };
         var seed = new Option<int>("--seed") { Description = "Seed of every fit", DefaultValueFactory = _ => defaults.Seed };
@@ -73,7 +74,7 @@ static class QuantizeCommand
     {
         using var train = LatentSetFile.Load(latentsPath);
         CliErrors.RequireExists(modelPath, "--model");
-        var modelId = LatentDataset.ModelIdOf(modelPath);
+        var modelId = ModelFile.IdOf(modelPath);
         if (train.ModelId.Length > 0 && train.ModelId != modelId)
             throw new ArgumentException($"--latents {latentsPath} were encoded by model {train.ModelId}, but --model {modelPath} is {modelId}; "
                 + "encode the latents again with this model");
@@ -106,15 +107,15 @@ static class QuantizeCommand
         return 0;
     }
 
-    /// <summary>Method names from a comma-separated list; an unknown name is an error that lists the registered ones.</summary>
+    /// <summary>Quantizer kinds from a comma-separated list; an unknown kind is an error that lists the registered ones.</summary>
     internal static IReadOnlyList<string> ParseMethods(string list)
     {
-        var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (names.Length == 0) throw new ArgumentException("--methods is empty");
-        foreach (var name in names)
-            if (!QuantizerZoo.All.Any(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)))
-                throw new ArgumentException($"--methods: unknown quantizer method '{name}'; available: {string.Join(", ", QuantizerZoo.All.Select(m => m.Name))}");
-        return names;
+        var kinds = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (kinds.Length == 0) throw new ArgumentException("--methods is empty");
+        foreach (var kind in kinds)
+            if (!QuantizerZoo.All.Any(m => string.Equals(m.Kind, kind, StringComparison.OrdinalIgnoreCase)))
+                throw new ArgumentException($"--methods: unknown quantizer method '{kind}'; available: {string.Join(", ", QuantizerZoo.All.Select(m => m.Kind))}");
+        return kinds;
     }
 
     internal static IReadOnlyList<double> ParseKbps(string list)

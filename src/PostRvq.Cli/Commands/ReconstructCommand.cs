@@ -19,7 +19,7 @@ static class ReconstructCommand
     {
         var codec = new CodecOptions();
         var input = new Option<string>("--in") { Description = "An audio file or a folder of them (wav, ogg, mp3)", Required = true };
-        var output = new Option<string>("--out") { Description = "Output WAV file, or a folder when --in is a folder", Required = true };
+        var output = OutOption.Create("The WAV file to write, or a folder when --in is a folder");
         var chunk = ChunkOption.Create();
         var command = new Command("reconstruct", "Pass audio through a model (encode, then decode), quantizing the latents when the codec has a quantizer")
             { input, output, chunk };
@@ -60,7 +60,7 @@ static class ReconstructCommand
                 failures.Add((name, e.Message));
             }
         }
-        var quantized = codec.Quantizer is { } q ? $", {q.Name} at {q.Kbps(codec.FrameRate):0.###} kbps" : "";
+        var quantized = codec.Quantizer is { } q ? $", {q.Kind} at {q.Kbps(codec.FrameRate):0.###} kbps" : "";
         MetricsTable.Print($"{rows.Count} file(s) through {codec.Source} ({info.Config}, {info.Steps} steps{quantized}) at {sampleRate} Hz", rows);
         ScorableClips.Warn(unscored, sampleRate);
         AnsiConsole.MarkupLine($"Wrote {rows.Count + unscored.Count} WAV file(s) to {Markup.Escape(outputPath)}; "

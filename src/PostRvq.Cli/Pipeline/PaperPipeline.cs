@@ -115,7 +115,7 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
     void RunLatents(StageContext context)
     {
         var progress = new SynchronousProgress<LatentProgress>(p => context.Progress.Report(new StageProgress((double)p.Done / Math.Max(1, p.Clips), $"clip {p.Done}/{p.Clips}")));
-        using var set = LatentDataset.FromFiles(Path.Combine(Stage("model"), ModelFileName), options.Data, "train", new LatentEncodingOptions { Seed = options.Seed }, progress);
+        using var set = LatentSets.FromFiles(Path.Combine(Stage("model"), ModelFileName), options.Data, "train", new LatentEncodingOptions { Seed = options.Seed }, progress);
         LatentSetFile.Save(context.Folder, set);
     }
 
@@ -135,7 +135,7 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
         var (model, info) = ModelFile.Load(Path.Combine(Stage("model"), ModelFileName));
         using var _ = model;
         using var train = LatentSetFile.Load(Stage("latents"));
-        var modelId = Codec.ModelIdOf(model);
+        var modelId = ModelFile.IdOf(model);
         if (train.ModelId.Length > 0 && train.ModelId != modelId)
             throw new InvalidDataException($"{Stage("latents")}: the latents were encoded by model {train.ModelId}, not by this run's model {modelId}");
         var (clips, ids) = TestClips(model.Options.SampleRate);
@@ -168,7 +168,7 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
             CopyWithQuantizer(options.FinetunedModel!, target);
             return;
         }
-        var quantizer = Path.Combine(Stage("quantizers"), "quantizers", StandardizedRvq.Kind + QuantizerFile.Extension);
+        var quantizer = Path.Combine(Stage("quantizers"), "quantizers", QuantizerKinds.Srvq + QuantizerFile.Extension);
         RunCli(["finetune", "--model", Path.Combine(Stage("model"), "run"), "--quantizer", quantizer, "--data", options.Data,
             "--out", Path.Combine(context.Folder, "run"), "--kbps", options.FinetuneKbps.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--model-out", target, .. StepsArgs()]);

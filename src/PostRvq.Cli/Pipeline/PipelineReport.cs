@@ -6,6 +6,7 @@ using PostRvq.Latents;
 using PostRvq.Pipeline;
 using PostRvq.Quantization;
 using PostRvq.Viz;
+using PostRvq.Training;
 
 namespace PostRvq.Cli.Pipeline;
 
@@ -42,7 +43,7 @@ static class PipelineReport
         using var _ = model;
         var listened = ListenedMethod(options);
         var srvq = QuantizerFile.Load(Path.Combine(runFolder, "quantizers", "quantizers", listened + QuantizerFile.Extension));
-        var prefix = listened == StandardizedRvq.Kind ? "" : listened + " ";
+        var prefix = listened == QuantizerKinds.Srvq ? "" : listened + " ";
         using var finetuned = options.HasFinetuned
             ? Codec.Load(Path.Combine(runFolder, "finetune", PaperPipeline.FinetunedFileName),
                 PaperPipelineOptions.QuantizerOf(Path.Combine(runFolder, "finetune", PaperPipeline.FinetunedFileName)), Codec.PostTrainingFinetuned)
@@ -99,7 +100,7 @@ static class PipelineReport
 
     /// <summary>The method heard at each bitrate: the paper's standardized RVQ, or the first method run without it.</summary>
     static string ListenedMethod(PaperPipelineOptions options) =>
-        options.Methods.Contains(StandardizedRvq.Kind, StringComparer.OrdinalIgnoreCase) ? StandardizedRvq.Kind : options.Methods[0];
+        options.Methods.Contains(QuantizerKinds.Srvq, StringComparer.OrdinalIgnoreCase) ? QuantizerKinds.Srvq : options.Methods[0];
 
     static string Fitted(PaperPipelineOptions options, string runFolder)
     {

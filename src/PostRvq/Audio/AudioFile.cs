@@ -26,8 +26,10 @@ public static class AudioFile
     public static AudioClip Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var clip = ReadWav(path) ?? Decode(path, ReadBytes(path));
-        EnsureInRange(path, clip.Samples);
+        var clip = ReadWav(path, wav => wav.ReadAll()) ?? Decode(path, ReadBytes(path));
+        var range = new SampleRangeCheck(path);
+        range.Check(clip.Samples);
+        range.RequirePeakInRange();
         return clip;
     }
 
@@ -36,14 +38,28 @@ public static class AudioFile
     public static AudioClip Read(string path, int targetSampleRate)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetSampleRate);
-        return Resampler.Resample(Read(path), targetSampleRate);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return ReadWav(path, wav => wav.SampleRate == targetSampleRate ? null : ResampleWhileDecoding(path, wav, targetSampleRate))
+            ?? Resampler.Resample(Read(path), targetSampleRate);
     }
 
     /// <summary>
-    /// A file whose first bytes say WAV, decoded from a stream so its bytes are never all in memory (an hour of 44.1 kHz
-    /// stereo is 635 MB); null for any other file, which is read whole.
+    /// A WAV resampled block by block as it is decoded, so its samples at its own rate are never all in memory (an
+    /// hour of 44.1 kHz is 635 MB of mono floats, against 346 MB at 24 kHz).
     /// </summary>
-    private static AudioClip? ReadWav(string path)
+    private static AudioClip ResampleWhileDecoding(string path, WavMonoStream wav, int targetSampleRate)
+    {
+        var range = new SampleRangeCheck(path);
+        var samples = Resampler.Resample(wav.MonoBlocks().Select(range.Check), wav.Frames, wav.SampleRate, targetSampleRate);
+        range.RequirePeakInRange();
+        return new AudioClip(samples, targetSampleRate);
+    }
+
+    /// <summary>
+    /// <paramref name="decode"/> of a file whose first bytes say WAV, decoded from a stream so its bytes are never all in
+    /// memory (an hour of 44.1 kHz stereo is 635 MB); null for any other file, which is read whole.
+    /// </summary>
+    private static AudioClip? ReadWav(string path, Func<WavMonoStream, AudioClip?> decode)
     {
         if (!File.Exists(path))
         {
@@ -59,7 +75,7 @@ public static class AudioFile
                 return null;
             }
             stream.Position = 0;
-            return WavDecoder.Decode(path, stream);
+            return decode(WavDecoder.Open(path, stream));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -114,26 +130,5 @@ public static class AudioFile
             ".mp3" => Mp3Decoder.Decode(path, bytes),
             _ => throw new AudioFormatException(path, "not a supported audio file (expected WAV, Ogg Vorbis or MP3 content)"),
         };
-    }
-
-    private static void EnsureInRange(string path, float[] samples)
-    {
-        var peak = 0;
-        for (var i = 0; i < samples.Length; i++)
-        {
-            if (!float.IsFinite(samples[i]))
-            {
-                throw new AudioFormatException(path, $"sample {i} is {samples[i]} (NaN or infinite samples are not audio)");
-            }
-            if (Math.Abs(samples[i]) > Math.Abs(samples[peak]))
-            {
-                peak = i;
-            }
-        }
-        if (samples.Length > 0 && Math.Abs(samples[peak]) > MaxSampleMagnitude)
-        {
-            throw new AudioFormatException(path,
-                $"the peak sample is {samples[peak]:G4} (sample {peak}), beyond ±{MaxSampleMagnitude}; audio should lie in [-1, 1], so rescale the file");
-        }
     }
 }

@@ -33,36 +33,64 @@ public static class Resampler
         {
             return clip;
         }
-        var bank = new PolyphaseBank(clip.SampleRate, targetSampleRate);
-        var output = new float[OutputLength(clip.Length, clip.SampleRate, targetSampleRate)];
-        var input = clip.Samples;
+        return new AudioClip(Resample([clip.Samples], clip.Length, clip.SampleRate, targetSampleRate), targetSampleRate);
+    }
+
+    /// <summary>
+    /// Resamples a signal of <paramref name="inputLength"/> samples that arrives as consecutive <paramref name="blocks"/>,
+    /// holding only the filter's span of input at a time, so a long file need not be in memory at its own rate.
+    /// The output equals <see cref="Resample(AudioClip, int)"/> of the joined blocks bit for bit, however they are cut.
+    /// </summary>
+    /// <exception cref="ArgumentException">The blocks hold fewer or more than <paramref name="inputLength"/> samples.</exception>
+    public static float[] Resample(IEnumerable<ReadOnlyMemory<float>> blocks, long inputLength, int inputRate, int outputRate)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        ArgumentOutOfRangeException.ThrowIfNegative(inputLength);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputRate);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputRate);
+        var bank = new PolyphaseBank(inputRate, outputRate);
+        var output = new float[OutputLength(inputLength, inputRate, outputRate)];
         var scratch = new float[bank.TapCount];
+        using var input = new SlidingInput(blocks, inputLength);
         for (var n = 0; n < output.Length; n++)
         {
             // Output sample n sits at input time n·M/L = whole + phase/L.
             var position = n * (long)bank.Down;
             var whole = position / bank.Up;
             var taps = bank.TapsFor((int)(position % bank.Up), scratch);
-            output[n] = Convolve(input, whole - bank.HalfTaps + 1, taps);
+            var first = whole - bank.HalfTaps + 1;
+            output[n] = Convolve(input.Window(first, taps.Length), first, inputLength, taps);
         }
-        return new AudioClip(output, targetSampleRate);
+        input.RequireExhausted();
+        return output;
     }
 
-    private static int OutputLength(int inputLength, int inputRate, int outputRate) =>
-        checked((int)((inputLength * (long)outputRate * 2 + inputRate) / (inputRate * 2L)));
-
-    private static float Convolve(float[] input, long first, ReadOnlySpan<float> taps)
+    private static int OutputLength(long inputLength, int inputRate, int outputRate)
     {
-        if (first >= 0 && first + taps.Length <= input.Length)
+        var length = (inputLength * outputRate * 2 + inputRate) / (inputRate * 2L);
+        if (length > Array.MaxLength)
         {
-            return Dot(input.AsSpan((int)first, taps.Length), taps);
+            throw new ArgumentException($"{inputLength} samples at {inputRate} Hz are {length} at {outputRate} Hz, more than one clip can hold.");
+        }
+        return (int)length;
+    }
+
+    /// <summary>
+    /// Σ input[first + k]·taps[k] over the taps inside the signal; <paramref name="window"/> holds input[max(0, first) …],
+    /// up to the end of the taps or of the signal. The signal is zero outside [0, length).
+    /// </summary>
+    private static float Convolve(ReadOnlySpan<float> window, long first, long length, ReadOnlySpan<float> taps)
+    {
+        if (first >= 0 && first + taps.Length <= length)
+        {
+            return Dot(window[..taps.Length], taps);
         }
         var sum = 0f;
         var start = (int)Math.Max(0, -first);
-        var end = (int)Math.Min(taps.Length, input.Length - first);
+        var end = (int)Math.Min(taps.Length, length - first);
         for (var k = start; k < end; k++)
         {
-            sum += input[first + k] * taps[k];
+            sum += window[k - start] * taps[k];
         }
         return sum;
     }

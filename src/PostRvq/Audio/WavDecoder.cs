@@ -10,13 +10,13 @@ namespace PostRvq.Audio;
 /// </summary>
 internal static class WavDecoder
 {
-    private const ushort FormatPcm = 1;
-    private const ushort FormatIeeeFloat = 3;
+    internal const ushort FormatPcm = 1;
+    internal const ushort FormatIeeeFloat = 3;
     private const ushort FormatExtensible = 0xFFFE;
     // Writers that stream a WAV of unknown length leave this size and never patch it.
     private const uint StreamingPlaceholderSize = 0xFFFFFFFF;
 
-    private sealed record Format(ushort Encoding, int Channels, int SampleRate, int BlockAlign, int BitsPerSample);
+    internal sealed record Format(ushort Encoding, int Channels, int SampleRate, int BlockAlign, int BitsPerSample);
 
     public static bool LooksLikeWav(ReadOnlySpan<byte> bytes) =>
         bytes.Length >= 12 && IsTag(bytes, 8, "WAVE") && (IsTag(bytes, 0, "RIFF") || IsTag(bytes, 0, "RIFX") || IsTag(bytes, 0, "RF64"));
@@ -25,7 +25,10 @@ internal static class WavDecoder
     /// Decodes the WAV in <paramref name="stream"/> (seekable, from its start); only the header chunks and one block of
     /// samples are held in memory at a time, so a long file costs its mono samples and no more.
     /// </summary>
-    public static AudioClip Decode(string path, Stream stream)
+    public static AudioClip Decode(string path, Stream stream) => Open(path, stream).ReadAll();
+
+    /// <summary>Parses the header of the WAV in <paramref name="stream"/> (seekable, from its start); no samples are read yet.</summary>
+    public static WavMonoStream Open(string path, Stream stream)
     {
         var length = stream.Length;
         var bytes = ReadAt(stream, 0, (int)Math.Min(12, length));
@@ -94,7 +97,7 @@ internal static class WavDecoder
         {
             throw new AudioFormatException(path, $"too long: {dataLength / format.BlockAlign} frames are more than one clip can hold");
         }
-        return new AudioClip(DecodeSamples(format, stream, dataOffset, dataLength), format.SampleRate);
+        return new WavMonoStream(format, stream, dataOffset, (int)(dataLength / format.BlockAlign));
     }
 
     private static byte[] ReadAt(Stream stream, long offset, int count)
@@ -150,35 +153,7 @@ internal static class WavDecoder
         return new Format(encoding, channels, (int)sampleRate, blockAlign, bits);
     }
 
-    private static float[] DecodeSamples(Format format, Stream stream, long dataOffset, long dataLength)
-    {
-        var frames = (int)(dataLength / format.BlockAlign);
-        var bytesPerSample = format.BitsPerSample / 8;
-        var mono = new float[frames];
-        var channelScale = 1f / format.Channels;
-        // A block of 64 Ki frames at a time: the file's bytes are never all in memory.
-        var block = new byte[Math.Min(frames, 1 << 16) * format.BlockAlign];
-        stream.Position = dataOffset;
-        for (var first = 0; first < frames; first += block.Length / format.BlockAlign)
-        {
-            var count = Math.Min(block.Length / format.BlockAlign, frames - first);
-            var data = block.AsSpan(0, count * format.BlockAlign);
-            stream.ReadExactly(data);
-            for (var frame = 0; frame < count; frame++)
-            {
-                var sum = 0.0;
-                for (var channel = 0; channel < format.Channels; channel++)
-                {
-                    var sample = data.Slice(frame * format.BlockAlign + channel * bytesPerSample, bytesPerSample);
-                    sum += ReadSample(format, sample);
-                }
-                mono[first + frame] = (float)(sum * channelScale);
-            }
-        }
-        return mono;
-    }
-
-    private static double ReadSample(Format format, ReadOnlySpan<byte> sample) => (format.Encoding, format.BitsPerSample) switch
+    internal static double ReadSample(Format format, ReadOnlySpan<byte> sample) => (format.Encoding, format.BitsPerSample) switch
     {
         // 8-bit WAV is unsigned with its zero at 128.
         (FormatPcm, 8) => (sample[0] - 128) / 128.0,
@@ -191,4 +166,59 @@ internal static class WavDecoder
 
     private static bool IsTag(ReadOnlySpan<byte> bytes, int offset, string tag) =>
         bytes.Length >= offset + 4 && bytes.Slice(offset, 4).SequenceEqual(Encoding.ASCII.GetBytes(tag));
+}
+
+/// <summary>A WAV file's samples averaged to mono, read from its stream one block at a time.</summary>
+internal sealed class WavMonoStream(WavDecoder.Format format, Stream stream, long dataOffset, int frames)
+{
+    // 64 Ki frames per block: the file's bytes are never all in memory.
+    private const int BlockFrames = 1 << 16;
+
+    public int SampleRate => format.SampleRate;
+
+    /// <summary>Sample frames in the file, i.e. mono samples.</summary>
+    public int Frames => frames;
+
+    /// <summary>Every mono sample as one clip.</summary>
+    public AudioClip ReadAll()
+    {
+        var mono = new float[frames];
+        var offset = 0;
+        foreach (var block in MonoBlocks())
+        {
+            block.Span.CopyTo(mono.AsSpan(offset));
+            offset += block.Length;
+        }
+        return new AudioClip(mono, SampleRate);
+    }
+
+    /// <summary>
+    /// The mono samples in order, in blocks of up to 64 Ki. Each block is valid until the next is asked for: one buffer
+    /// serves them all.
+    /// </summary>
+    public IEnumerable<ReadOnlyMemory<float>> MonoBlocks()
+    {
+        var bytesPerSample = format.BitsPerSample / 8;
+        var channelScale = 1f / format.Channels;
+        var block = new byte[Math.Min(frames, BlockFrames) * format.BlockAlign];
+        var mono = new float[Math.Min(frames, BlockFrames)];
+        stream.Position = dataOffset;
+        for (var first = 0; first < frames; first += mono.Length)
+        {
+            var count = Math.Min(mono.Length, frames - first);
+            var data = block.AsSpan(0, count * format.BlockAlign);
+            stream.ReadExactly(data);
+            for (var frame = 0; frame < count; frame++)
+            {
+                var sum = 0.0;
+                for (var channel = 0; channel < format.Channels; channel++)
+                {
+                    var sample = data.Slice(frame * format.BlockAlign + channel * bytesPerSample, bytesPerSample);
+                    sum += WavDecoder.ReadSample(format, sample);
+                }
+                mono[frame] = (float)(sum * channelScale);
+            }
+            yield return mono.AsMemory(0, count);
+        }
+    }
 }

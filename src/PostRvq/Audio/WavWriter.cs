@@ -27,11 +27,16 @@ public static class WavWriter
         {
             throw new ArgumentException($"Cannot write {path}: sample {firstNonFinite} of the clip is {clip.Samples[firstNonFinite]}.", nameof(clip));
         }
-        var bytes = Encode(clip, format);
-        AtomicFile.Write(path, stream => stream.Write(bytes));
+        var header = Header(clip, format);
+        AtomicFile.Write(path, stream =>
+        {
+            stream.Write(header);
+            WriteSamples(stream, clip.Samples, format);
+        });
     }
 
-    private static byte[] Encode(AudioClip clip, WavSampleFormat format)
+    /// <summary>Everything before the samples: the RIFF, fmt, (for float) fact and data chunk headers.</summary>
+    private static byte[] Header(AudioClip clip, WavSampleFormat format)
     {
         var isFloat = format == WavSampleFormat.Float32;
         var bytesPerSample = isFloat ? 4 : 2;
@@ -44,7 +49,7 @@ public static class WavWriter
         {
             throw new ArgumentException($"The clip is too long for a WAV file ({clip.Length} samples).", nameof(clip));
         }
-        var bytes = new byte[total];
+        var bytes = new byte[total - dataBytes];
         var span = bytes.AsSpan();
         "RIFF"u8.CopyTo(span);
         BinaryPrimitives.WriteUInt32LittleEndian(span[4..], (uint)(total - 8));
@@ -68,21 +73,34 @@ public static class WavWriter
         }
         "data"u8.CopyTo(span[offset..]);
         BinaryPrimitives.WriteUInt32LittleEndian(span[(offset + 4)..], (uint)dataBytes);
-        offset += 8;
-        foreach (var sample in clip.Samples)
-        {
-            if (isFloat)
-            {
-                BinaryPrimitives.WriteSingleLittleEndian(span[offset..], sample);
-            }
-            else
-            {
-                // Scale by 2^15 so that reading (which divides by 2^15) returns the written value exactly.
-                var quantized = Math.Clamp(MathF.Round(sample * 32768f), short.MinValue, short.MaxValue);
-                BinaryPrimitives.WriteInt16LittleEndian(span[offset..], (short)quantized);
-            }
-            offset += bytesPerSample;
-        }
         return bytes;
+    }
+
+    /// <summary>Encodes samples through one 64 KiB buffer, so a long clip is never held twice.</summary>
+    private static void WriteSamples(Stream stream, float[] samples, WavSampleFormat format)
+    {
+        var bytesPerSample = format == WavSampleFormat.Float32 ? 4 : 2;
+        var buffer = new byte[1 << 16];
+        var perBuffer = buffer.Length / bytesPerSample;
+        for (var first = 0; first < samples.Length; first += perBuffer)
+        {
+            var count = Math.Min(perBuffer, samples.Length - first);
+            var span = buffer.AsSpan(0, count * bytesPerSample);
+            for (var i = 0; i < count; i++)
+            {
+                var sample = samples[first + i];
+                if (format == WavSampleFormat.Float32)
+                {
+                    BinaryPrimitives.WriteSingleLittleEndian(span[(i * 4)..], sample);
+                }
+                else
+                {
+                    // Scale by 2^15 so that reading (which divides by 2^15) returns the written value exactly.
+                    var quantized = Math.Clamp(MathF.Round(sample * 32768f), short.MinValue, short.MaxValue);
+                    BinaryPrimitives.WriteInt16LittleEndian(span[(i * 2)..], (short)quantized);
+                }
+            }
+            stream.Write(span);
+        }
     }
 }

@@ -1,8 +1,9 @@
-using PostRvq.Latents;
-using System.Security.Cryptography;
 using PostRvq.Audio;
+using PostRvq.IO;
+using PostRvq.Latents;
 using PostRvq.Nn;
 using PostRvq.Quantization;
+using PostRvq.Training;
 using static TorchSharp.torch;
 
 namespace PostRvq.Codecs;
@@ -41,8 +42,8 @@ public sealed class Codec : IDisposable
         QuantizerBytes = quantizerBytes;
         Kind = kind;
         Source = source;
-        ModelId = IdOf(WeightBytes(model));
-        QuantizerId = quantizerBytes is null ? null : IdOf(quantizerBytes);
+        ModelId = ModelFile.IdOf(model);
+        QuantizerId = quantizerBytes is null ? null : ContentId.Of(quantizerBytes);
     }
 
     public Autoencoder Model { get; }
@@ -57,10 +58,10 @@ public sealed class Codec : IDisposable
     /// <summary>The file or files this codec was loaded from, for messages.</summary>
     public string Source { get; }
 
-    /// <summary>First 16 hex digits of the SHA-256 of the model's serialized weights: equal weights give equal ids in any container.</summary>
+    /// <summary>The model's <see cref="ModelFile.IdOf(Autoencoder)"/>: equal weights give equal ids in any container.</summary>
     public string ModelId { get; }
 
-    /// <summary>First 16 hex digits of the SHA-256 of the quantizer's saved state (see <see cref="QuantizerFile.ToBytes"/>); null without a quantizer.</summary>
+    /// <summary>The <see cref="ContentId"/> of the quantizer's saved state (see <see cref="QuantizerFile.ToBytes"/>); null without a quantizer.</summary>
     public string? QuantizerId { get; }
 
     /// <summary>The quantizer's saved state, kept so that the codec can be bundled again.</summary>
@@ -125,17 +126,17 @@ public sealed class Codec : IDisposable
         {
             if (Math.Abs(kbps - full) > 1e-6 * full)
                 throw new ArgumentException(
-                    $"The {quantizer.Name} quantizer of {Source} codes {full:0.###} kbps and cannot be truncated, so {kbps:0.###} kbps is not available.");
+                    $"The {quantizer.Kind} quantizer of {Source} codes {full:0.###} kbps and cannot be truncated, so {kbps:0.###} kbps is not available.");
             return quantizer.Codebooks;
         }
         var sizes = quantizer.CodebookSizes.Distinct().ToList();
         if (sizes.Count != 1 || sizes[0] > int.MaxValue)
-            throw new ArgumentException($"The {quantizer.Name} quantizer's codebooks differ in size ({string.Join("/", sizes)}); give no bitrate to use all of them.");
+            throw new ArgumentException($"The {quantizer.Kind} quantizer's codebooks differ in size ({string.Join("/", sizes)}); give no bitrate to use all of them.");
         Metrics.Bitrate.RequireOneCodebook(kbps, sizes[0], FrameRate);
         var codebooks = Metrics.Bitrate.CodebooksFor(kbps, (int)sizes[0], FrameRate);
         if (codebooks > quantizer.Codebooks)
             throw new ArgumentException(
-                $"{kbps:0.###} kbps needs {codebooks} codebooks but the {quantizer.Name} quantizer of {Source} has {quantizer.Codebooks} ({full:0.###} kbps).");
+                $"{kbps:0.###} kbps needs {codebooks} codebooks but the {quantizer.Kind} quantizer of {Source} has {quantizer.Codebooks} ({full:0.###} kbps).");
         return codebooks;
     }
 
@@ -146,9 +147,9 @@ public sealed class Codec : IDisposable
         var quantizer = RequireQuantizer();
         if (codebooks == quantizer.Codebooks) return quantizer;
         if (codebooks < 1 || codebooks > quantizer.Codebooks)
-            throw new ArgumentException($"The {quantizer.Name} quantizer of {Source} has 1 to {quantizer.Codebooks} codebooks, not {codebooks}.", nameof(codebooks));
+            throw new ArgumentException($"The {quantizer.Kind} quantizer of {Source} has 1 to {quantizer.Codebooks} codebooks, not {codebooks}.", nameof(codebooks));
         if (quantizer is not ITruncatableQuantizer truncatable)
-            throw new ArgumentException($"The {quantizer.Name} quantizer of {Source} cannot be truncated to {codebooks} of its {quantizer.Codebooks} codebooks.", nameof(codebooks));
+            throw new ArgumentException($"The {quantizer.Kind} quantizer of {Source} cannot be truncated to {codebooks} of its {quantizer.Codebooks} codebooks.", nameof(codebooks));
         return truncatable.Truncate(codebooks);
     }
 
@@ -210,20 +211,6 @@ public sealed class Codec : IDisposable
     }
 
     public void Dispose() => Model.Dispose();
-
-    /// <summary>The model's weights as <c>Module.save</c> writes them.</summary>
-    /// <summary>The id of a model: <see cref="IdOf"/> of its weights as <c>Module.save</c> writes them.</summary>
-    public static string ModelIdOf(Autoencoder model) => IdOf(WeightBytes(model));
-
-    internal static byte[] WeightBytes(Autoencoder model)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) model.save(writer);
-        return buffer.ToArray();
-    }
-
-    /// <summary>First 16 hex digits of SHA-256: 64 bits, plenty to tell models apart and short enough to read.</summary>
-    internal static string IdOf(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
 
     /// <summary>Throws an <see cref="ArgumentException"/> unless <paramref name="kind"/> is known and fits having a quantizer or not.</summary>
     public static void RequireKind(string kind, bool hasQuantizer)

@@ -23,7 +23,7 @@ public static class CodecFile
 
     public static void Save(string path, Codec codec)
     {
-        var weights = Codec.WeightBytes(codec.Model);
+        var weights = ModelFile.WeightBytes(codec.Model);
         ChecksummedFile.Write(path, Magic, FormatVersion, writer =>
         {
             writer.Write(JsonSerializer.Serialize(new Header(codec.Kind, codec.Info with { Options = codec.Model.Options }), ExperimentConfig.Json));

@@ -1,4 +1,4 @@
-using PostRvq.Codecs;
+using PostRvq.Latents;
 using PostRvq.Quantization;
 
 namespace PostRvq.Evaluation;
@@ -9,10 +9,14 @@ namespace PostRvq.Evaluation;
 /// </summary>
 public sealed record ComparisonOptions
 {
-    /// <summary>Quantizer families in report order; <see cref="DefaultMethods"/> keeps the ones registered in <see cref="QuantizerZoo"/>.</summary>
-    public static IReadOnlyList<string> DefaultMethodNames { get; } = ["rvq", "srvq", "pq", "scalar", "lloydmax", "fsq", "rfsq", "srvq-stage"];
+    /// <summary>Quantizer kinds in report order; <see cref="DefaultMethods"/> keeps the ones registered in <see cref="QuantizerZoo"/>.</summary>
+    public static IReadOnlyList<string> DefaultMethodKinds { get; } =
+    [
+        QuantizerKinds.Rvq, QuantizerKinds.Srvq, QuantizerKinds.Pq, QuantizerKinds.Scalar, QuantizerKinds.LloydMax,
+        QuantizerKinds.Fsq, QuantizerKinds.Rfsq, QuantizerKinds.SrvqStage,
+    ];
 
-    /// <summary>Method names as registered in <see cref="QuantizerZoo"/>; any registered name works.</summary>
+    /// <summary>The methods to compare: quantizer kinds registered in <see cref="QuantizerZoo"/>; any registered kind works.</summary>
     public IReadOnlyList<string> Methods { get; init; } = DefaultMethods();
 
     /// <summary>Target bitrates; each method is coded at the largest fixed-length rate that does not exceed each (paper: 3, 10, 16, 24).</summary>
@@ -43,11 +47,11 @@ public sealed record ComparisonOptions
     /// <summary>With <see cref="OutputFolder"/>, also writes the evaluation codes of every row to codes.safetensors.</summary>
     public bool SaveCodes { get; init; }
 
-    /// <summary>Of <see cref="DefaultMethodNames"/>, those registered right now.</summary>
+    /// <summary>Of <see cref="DefaultMethodKinds"/>, those registered right now.</summary>
     public static IReadOnlyList<string> DefaultMethods()
     {
-        var registered = QuantizerZoo.All.Select(m => m.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return DefaultMethodNames.Where(registered.Contains).ToList();
+        var registered = QuantizerZoo.All.Select(m => m.Kind).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return DefaultMethodKinds.Where(registered.Contains).ToList();
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> for an empty or unknown method list or invalid numbers.</summary>

@@ -40,7 +40,7 @@ public static class QuantizerComparison
         IReadOnlyList<AudioClip> clips, IProgress<ComparisonProgress>? progress = null, IReadOnlyList<string>? clipIds = null, long trainingSteps = 0)
     {
         options.Validate();
-        if (methods.Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() != methods.Count)
+        if (methods.Select(m => m.Kind).Distinct(StringComparer.OrdinalIgnoreCase).Count() != methods.Count)
             throw new ArgumentException("A method is listed twice.", nameof(methods));
         RequireCompatible(model, train, clips, clipIds);
         var frameRate = model.Options.FrameRate;
@@ -174,12 +174,12 @@ public static class QuantizerComparison
         if (first is ITruncatableQuantizer truncatable)
         {
             var total = 1 + requests.Count;
-            var fitSeconds = Fit(context, method.Name, truncatable, deepest, 0, total);
-            SaveQuantizer(options, method.Name, truncatable);
+            var fitSeconds = Fit(context, method.Kind, truncatable, deepest, 0, total);
+            SaveQuantizer(options, method.Kind, truncatable);
             foreach (var request in requests)
             {
                 var quantizer = TruncateToBudget(truncatable, request.BitsPerFrameBudget);
-                rows.Add(Evaluate(context, method.Name, quantizer, request, fitSeconds, rows.Count + 2, total));
+                rows.Add(Evaluate(context, method.Kind, quantizer, request, fitSeconds, rows.Count + 2, total));
             }
             return rows;
         }
@@ -187,9 +187,9 @@ public static class QuantizerComparison
         foreach (var request in requests)
         {
             var quantizer = request == deepest ? first : method.Create(request);
-            var fitSeconds = Fit(context, method.Name, quantizer, request, 2 * rows.Count, steps);
-            if (request == deepest) SaveQuantizer(options, method.Name, quantizer);
-            rows.Add(Evaluate(context, method.Name, quantizer, request, fitSeconds, 2 * rows.Count + 2, steps));
+            var fitSeconds = Fit(context, method.Kind, quantizer, request, 2 * rows.Count, steps);
+            if (request == deepest) SaveQuantizer(options, method.Kind, quantizer);
+            rows.Add(Evaluate(context, method.Kind, quantizer, request, fitSeconds, 2 * rows.Count + 2, steps));
         }
         return rows;
     }
@@ -197,13 +197,7 @@ public static class QuantizerComparison
     /// <summary>The longest prefix of code streams whose bits fit the budget, and at least one stream.</summary>
     static IQuantizer TruncateToBudget(ITruncatableQuantizer quantizer, double bitsBudget)
     {
-        var sizes = quantizer.CodebookSizes;
-        var streams = 0;
-        var bits = 0.0;
-        // The tolerance keeps exact budgets (24 kbps = 32 × 10 bits at 75 Hz) from losing a stream to rounding.
-        while (streams < sizes.Count && bits + Math.Log2(sizes[streams]) <= bitsBudget + 1e-9)
-            bits += Math.Log2(sizes[streams++]);
-        streams = Math.Max(1, streams);
+        var streams = Math.Max(1, Bitrate.StreamsWithin(quantizer.CodebookSizes, bitsBudget));
         return streams == quantizer.Codebooks ? quantizer : quantizer.Truncate(streams);
     }
 

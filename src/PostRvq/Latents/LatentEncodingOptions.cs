@@ -1,5 +1,3 @@
-using PostRvq.Codecs;
-
 namespace PostRvq.Latents;
 
 /// <summary>How clips are encoded into a <see cref="LatentSet"/>, and the provenance labels it carries.</summary>
@@ -16,7 +14,7 @@ public sealed record LatentEncodingOptions
     /// <summary>Split label stored in the set.</summary>
     public string Split { get; init; } = Data.Corpus.NoSplit;
 
-    /// <summary>Model id stored in the set (see <see cref="LatentDataset.ModelIdOf"/>).</summary>
+    /// <summary>Model id stored in the set (see <see cref="Training.ModelFile.IdOf(string)"/>).</summary>
     public string ModelId { get; init; } = "";
 
     /// <summary>Source description stored in the set.</summary>

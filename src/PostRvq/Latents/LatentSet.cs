@@ -29,7 +29,7 @@ public sealed record LatentSet : IDisposable
     /// <summary>Seed of the random choice of clips when only some were encoded (see <see cref="LatentEncodingOptions.MaxClips"/>).</summary>
     public int Seed { get; init; }
 
-    /// <summary>Id of the model that encoded the clips (see <see cref="LatentDataset.ModelIdOf"/>); empty if unknown.</summary>
+    /// <summary>Id of the model that encoded the clips (see <see cref="Training.ModelFile.IdOf(string)"/>); empty if unknown.</summary>
     public string ModelId { get; init; } = "";
 
     /// <summary>Where the clips came from, such as the corpus manifest; free text.</summary>

@@ -9,6 +9,9 @@ namespace PostRvq.Metrics;
 /// </summary>
 public static class Bitrate
 {
+    /// <summary>The share of one item a budget may fall short by and still hold it (<see cref="CountWithin"/>).</summary>
+    public const double BudgetTolerance = 1e-9;
+
     /// <summary>Bits per latent frame of <paramref name="codebooks"/> codebooks of <paramref name="codebookSize"/> entries.</summary>
     public static double BitsPerFrame(int codebooks, int codebookSize)
     {
@@ -30,7 +33,42 @@ public static class Bitrate
         KbpsFromBits(BitsPerFrame(codebooks, codebookSize), frameRate);
 
     /// <summary>
-    /// The largest number of codebooks whose bitrate does not exceed targetKbps, and at least 1;
+    /// The bitrate budget rule, the only place it is written: how many whole items of <paramref name="cost"/> fit in
+    /// <paramref name="budget"/>, both in the same unit (bits per frame or kbps): ⌊budget / cost + 10⁻⁹⌋, and 0 when not
+    /// one fits (a budget of 0 or less included). Every count of codebooks, stages, levels or whole bits within a
+    /// bitrate goes through it.
+    /// </summary>
+    public static int CountWithin(double budget, double cost)
+    {
+        if (!double.IsFinite(budget)) throw new ArgumentException($"{nameof(budget)} must be finite, got {budget}.", nameof(budget));
+        RequirePositive(cost, nameof(cost));
+        // A budget short of a whole item by less than 10⁻⁹ of it is float rounding of an exact budget (24 kbps at 75 Hz is
+        // 32 × 10 bits), not a real shortfall, so it keeps the item.
+        var count = Math.Floor(budget / cost + BudgetTolerance);
+        return (int)Math.Clamp(count, 0, int.MaxValue);
+    }
+
+    /// <summary>Whether one more item of <paramref name="cost"/> fits in <paramref name="budget"/> after <paramref name="spent"/> (<see cref="CountWithin"/>).</summary>
+    public static bool FitsAfter(double spent, double cost, double budget) => CountWithin(budget - spent, cost) >= 1;
+
+    /// <summary>
+    /// Streams in the longest prefix of codebooks of <paramref name="codebookSizes"/> entries whose bits Σ log2 K_q fit in
+    /// <paramref name="bitsBudget"/> bits per frame (<see cref="CountWithin"/> stream by stream); 0 when not even the first fits.
+    /// </summary>
+    public static int StreamsWithin(IReadOnlyList<long> codebookSizes, double bitsBudget)
+    {
+        var streams = 0;
+        var spent = 0.0;
+        while (streams < codebookSizes.Count && FitsAfter(spent, Math.Log2(codebookSizes[streams]), bitsBudget))
+            spent += Math.Log2(codebookSizes[streams++]);
+        return streams;
+    }
+
+    /// <summary>Fixed-length bits per frame that <paramref name="targetKbps"/> allows at <paramref name="frameRate"/> frames/s.</summary>
+    public static double BitsPerFrameBudget(double targetKbps, double frameRate) => targetKbps * 1000.0 / frameRate;
+
+    /// <summary>
+    /// The largest number of codebooks whose bitrate does not exceed targetKbps (<see cref="CountWithin"/>), and at least 1;
     /// codebookSize must be a power of two.
     /// </summary>
     public static int CodebooksFor(double targetKbps, int codebookSize, double frameRate)
@@ -40,16 +78,13 @@ public static class Bitrate
         RequireSize(codebookSize);
         if (!int.IsPow2(codebookSize))
             throw new ArgumentException($"Codebook size must be a power of two, got {codebookSize}.", nameof(codebookSize));
-        var perCodebookKbps = Math.Log2(codebookSize) * frameRate / 1000.0;
-        // The tolerance keeps exact budgets (24 kbps = 32 × 0.75) from losing a codebook to rounding.
-        var count = Math.Floor(targetKbps / perCodebookKbps + 1e-9);
-        return (int)Math.Clamp(count, 1, int.MaxValue);
+        return Math.Max(1, CountWithin(targetKbps, Math.Log2(codebookSize) * frameRate / 1000.0));
     }
 
     /// <summary>
     /// Throws unless <paramref name="targetKbps"/> reaches one codebook of <paramref name="codebookSize"/> entries at
-    /// <paramref name="frameRate"/>: below it, <see cref="CodebooksFor"/> would still give one codebook and overshoot the
-    /// target without a word. <paramref name="option"/>, when given, starts the message (e.g. <c>--kbps</c>).
+    /// <paramref name="frameRate"/> (<see cref="CountWithin"/>): below it, <see cref="CodebooksFor"/> would still give one
+    /// codebook and overshoot the target without a word. <paramref name="option"/>, when given, starts the message (e.g. <c>--kbps</c>).
     /// </summary>
     public static void RequireOneCodebook(double targetKbps, long codebookSize, double frameRate, string? option = null)
     {
@@ -57,8 +92,7 @@ public static class Bitrate
         RequirePositive(frameRate, nameof(frameRate));
         if (codebookSize < 2) throw new ArgumentException($"Codebook size must be at least 2, got {codebookSize}.", nameof(codebookSize));
         var smallest = Math.Log2(codebookSize) * frameRate / 1000.0;
-        // The same tolerance as CodebooksFor, so a target of exactly one codebook passes.
-        if (targetKbps / smallest + 1e-9 < 1)
+        if (CountWithin(targetKbps, smallest) < 1)
             throw new ArgumentException(
                 $"{(option is null ? "" : option + " ")}{targetKbps:0.###} kbps is below one codebook: the smallest bitrate possible is "
                 + $"{smallest:0.###} kbps (one {codebookSize}-entry codebook at {frameRate:0.###} frames/s)");

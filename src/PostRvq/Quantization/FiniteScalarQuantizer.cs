@@ -13,7 +13,6 @@ namespace PostRvq.Quantization;
 /// </summary>
 public sealed class FiniteScalarQuantizer : FrameQuantizer
 {
-    public const string Kind = "fsq";
     readonly long[] groupSizes;
     readonly Tensor levelCounts;
     readonly Tensor radix;
@@ -34,7 +33,7 @@ public sealed class FiniteScalarQuantizer : FrameQuantizer
     }
 
     public FsqOptions Options { get; }
-    public override string Name => Kind;
+    public override string Kind => QuantizerKinds.Fsq;
     public override int Codebooks => groupSizes.Length;
     public override IReadOnlyList<long> CodebookSizes => groupSizes;
     public override bool IsFitted => whitening is not null;

@@ -15,7 +15,7 @@ public abstract class FrameQuantizer : IQuantizer
         Dimension = dimension;
     }
 
-    public abstract string Name { get; }
+    public abstract string Kind { get; }
     public int Dimension { get; }
     public abstract int Codebooks { get; }
     public abstract IReadOnlyList<long> CodebookSizes { get; }
@@ -63,7 +63,7 @@ public abstract class FrameQuantizer : IQuantizer
         RequireFitted();
         using var scope = NewDisposeScope();
         var (settings, tensors) = Describe();
-        QuantizerFile.Save(path, new QuantizerState(Name, Dimension, settings, tensors, Provenance));
+        QuantizerFile.Save(path, new QuantizerState(Kind, Dimension, settings, tensors, Provenance));
     }
 
     /// <summary>Fits on float32 frames [N, D].</summary>
@@ -80,7 +80,7 @@ public abstract class FrameQuantizer : IQuantizer
 
     protected void RequireFitted()
     {
-        if (!IsFitted) throw new InvalidOperationException($"The {Name} quantizer is not fitted: call Fit(latents) or load a fitted one first.");
+        if (!IsFitted) throw new InvalidOperationException($"The {Kind} quantizer is not fitted: call Fit(latents) or load a fitted one first.");
     }
 
     /// <summary>Checks a latent dataset [N, D] with this quantizer's D and finite values.</summary>
@@ -111,6 +111,6 @@ public abstract class FrameQuantizer : IQuantizer
         using var scope = NewDisposeScope();
         var sizes = tensor(CodebookSizes.ToArray(), device: codes.device).view(1, -1, 1);
         if ((codes < 0).any().item<bool>() || (codes >= sizes).any().item<bool>())
-            throw new ArgumentException($"Codes are out of range for the {Name} quantizer's codebooks of {string.Join("/", CodebookSizes.Distinct())} entries.", nameof(codes));
+            throw new ArgumentException($"Codes are out of range for the {Kind} quantizer's codebooks of {string.Join("/", CodebookSizes.Distinct())} entries.", nameof(codes));
     }
 }

@@ -35,7 +35,7 @@ public static class FsqLevels
         foreach (var set in Recommended)
         {
             var levels = new List<int>();
-            while (levels.Count < components && Bits(levels) + Math.Log2(set[levels.Count % set.Length]) <= bitsBudget + 1e-9)
+            while (levels.Count < components && Metrics.Bitrate.FitsAfter(Bits(levels), Math.Log2(set[levels.Count % set.Length]), bitsBudget))
                 levels.Add(set[levels.Count % set.Length]);
             if (Bits(levels) > bestBits + 1e-12)
             {

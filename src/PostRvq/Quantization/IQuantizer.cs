@@ -9,8 +9,11 @@ namespace PostRvq.Quantization;
 /// </summary>
 public interface IQuantizer
 {
-    /// <summary>A short family name such as "rvq" or "srvq"; it names the method in results.</summary>
-    string Name { get; }
+    /// <summary>
+    /// The quantizer's kind, such as "rvq" or "srvq" (<see cref="QuantizerKinds"/>): its method in the
+    /// <see cref="QuantizerZoo"/> and in results, and the kind its files load by.
+    /// </summary>
+    string Kind { get; }
 
     /// <summary>Latent dimension D.</summary>
     int Dimension { get; }

@@ -12,8 +12,6 @@ namespace PostRvq.Quantization;
 /// </summary>
 public sealed class LloydMaxQuantizer : ScalarLevelQuantizer
 {
-    public const string Kind = "lloydmax";
-
     public LloydMaxQuantizer(int dimension, LloydMaxOptions options) : base(dimension, options.Bits, options.MaxBitsPerDimension)
     {
         options.Validate();
@@ -21,7 +19,7 @@ public sealed class LloydMaxQuantizer : ScalarLevelQuantizer
     }
 
     public LloydMaxOptions Options { get; }
-    public override string Name => Kind;
+    public override string Kind => QuantizerKinds.LloydMax;
 
     protected override Tensor FitLevels(Tensor sortedColumns, Tensor padIndex)
     {

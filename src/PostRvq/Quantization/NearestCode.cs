@@ -12,9 +12,9 @@ public sealed record NearestCodes(Tensor Indices, Tensor SquaredDistances);
 public static class NearestCode
 {
     /// <summary>
-    /// Elements of the [chunk, K] distance buffer: 4 MB of float32. Measured on a 2-core machine, sgemm of
-    /// 200k × 64 by 64 × 1024 ran at 150–160 GFLOP/s with 2–16 MB buffers and at 17 GFLOP/s with 32 MB ones, whose
-    /// fresh pages the allocator maps (and the kernel zeroes) on every call.
+    /// Elements of the [chunk, K] distance buffer: 4 MB of float32, small enough that the allocator reuses it instead
+    /// of mapping (and the kernel zeroing) fresh pages on every call, large enough to keep sgemm at full speed
+    /// (docs/performance.md has the measurements).
     /// </summary>
     public const long BufferElements = 1 << 20;
 

@@ -11,7 +11,6 @@ namespace PostRvq.Quantization;
 /// </summary>
 public sealed class ProductQuantizer : FrameQuantizer
 {
-    public const string Kind = "pq";
     readonly List<Tensor> groupCodebooks;
     readonly List<Tensor> groupNorms;
 
@@ -31,7 +30,7 @@ public sealed class ProductQuantizer : FrameQuantizer
     }
 
     public PqOptions Options { get; }
-    public override string Name => Kind;
+    public override string Kind => QuantizerKinds.Pq;
     public override int Codebooks => Options.Groups;
     public override IReadOnlyList<long> CodebookSizes => Enumerable.Repeat((long)Options.CodebookSize, Options.Groups).ToArray();
     public override bool IsFitted => groupCodebooks.Count == Options.Groups;

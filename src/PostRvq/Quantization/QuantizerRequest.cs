@@ -12,7 +12,7 @@ public sealed record QuantizerRequest(int Dimension, double TargetKbps, double F
     public KMeansOptions KMeans { get; init; } = new();
 
     /// <summary>Fixed-length bits per frame the target allows.</summary>
-    public double BitsPerFrameBudget => TargetKbps * 1000.0 / FrameRate;
+    public double BitsPerFrameBudget => Metrics.Bitrate.BitsPerFrameBudget(TargetKbps, FrameRate);
 
     /// <summary>Codebooks of <see cref="CodebookSize"/> entries that fit the target (at least 1).</summary>
     public int Codebooks => Metrics.Bitrate.CodebooksFor(TargetKbps, CodebookSize, FrameRate);

@@ -12,7 +12,6 @@ namespace PostRvq.Quantization;
 /// </summary>
 public sealed class ResidualFsq : FrameQuantizer, ITruncatableQuantizer
 {
-    public const string Kind = "rfsq";
     readonly List<FiniteScalarQuantizer> stages;
 
     public ResidualFsq(int dimension, RfsqOptions options) : this(dimension, options, [])
@@ -29,7 +28,7 @@ public sealed class ResidualFsq : FrameQuantizer, ITruncatableQuantizer
     }
 
     public RfsqOptions Options { get; }
-    public override string Name => Kind;
+    public override string Kind => QuantizerKinds.Rfsq;
     public override int Codebooks => Options.Stages;
     public override IReadOnlyList<long> CodebookSizes => Enumerable.Repeat(Options.Levels.Aggregate(1L, (a, l) => a * l), Options.Stages).ToArray();
     public override bool IsFitted => stages.Count == Options.Stages;
@@ -140,7 +139,7 @@ public sealed record RfsqOptions
     public static RfsqOptions ForBudget(int dimension, int codebookSize, double bitsBudget)
     {
         var levels = FsqLevels.ForCodebookSize(codebookSize).Take(dimension).ToArray();
-        var stages = (int)Math.Floor(bitsBudget / FsqLevels.Bits(levels) + 1e-9);
+        var stages = Metrics.Bitrate.CountWithin(bitsBudget, FsqLevels.Bits(levels));
         return stages >= 1
             ? new RfsqOptions { Levels = levels, Stages = stages }
             : new RfsqOptions { Levels = FsqLevels.ForBudget(levels.Length, bitsBudget).Levels, Stages = 1 };

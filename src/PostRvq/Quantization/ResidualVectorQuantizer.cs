@@ -12,10 +12,6 @@ namespace PostRvq.Quantization;
 /// </summary>
 public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuantizer
 {
-    public const string Kind = "rvq";
-
-    /// <summary>The kind of an RVQ that encodes with a beam wider than 1, so results and files name the method.</summary>
-    public const string BeamKind = "rvq-beam";
     readonly List<Tensor> stageCodebooks;
     readonly List<Tensor> stageNorms;
 
@@ -44,7 +40,8 @@ public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuanti
     }
 
     public RvqOptions Options { get; }
-    public override string Name => Options.BeamWidth > 1 ? BeamKind : Kind;
+    /// <summary>A beam wider than 1 is its own kind, so that results and files name the method.</summary>
+    public override string Kind => Options.BeamWidth > 1 ? QuantizerKinds.RvqBeam : QuantizerKinds.Rvq;
     public override int Codebooks => Options.Codebooks;
     public override IReadOnlyList<long> CodebookSizes => Enumerable.Repeat((long)Options.CodebookSize, Options.Codebooks).ToArray();
     public override bool IsFitted => stageCodebooks.Count == Options.Codebooks;

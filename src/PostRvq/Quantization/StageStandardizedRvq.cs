@@ -12,7 +12,6 @@ namespace PostRvq.Quantization;
 /// </summary>
 public sealed class StageStandardizedRvq : FrameQuantizer, ITruncatableQuantizer
 {
-    public const string Kind = "srvq-stage";
     readonly List<Stage> stages;
 
     /// <summary>One stage: its residual statistics and codebook [K, D] in that residual's standardized space.</summary>
@@ -38,7 +37,7 @@ public sealed class StageStandardizedRvq : FrameQuantizer, ITruncatableQuantizer
     }
 
     public RvqOptions Options { get; }
-    public override string Name => Kind;
+    public override string Kind => QuantizerKinds.SrvqStage;
     public override int Codebooks => Options.Codebooks;
     public override IReadOnlyList<long> CodebookSizes => Enumerable.Repeat((long)Options.CodebookSize, Options.Codebooks).ToArray();
     public override bool IsFitted => stages.Count == Options.Codebooks;

@@ -11,7 +11,6 @@ namespace PostRvq.Quantization;
 /// </summary>
 public sealed class StandardizedRvq : FrameQuantizer, ITruncatableQuantizer
 {
-    public const string Kind = "srvq";
     Standardization? standardization;
     ResidualVectorQuantizer inner;
 
@@ -27,7 +26,7 @@ public sealed class StandardizedRvq : FrameQuantizer, ITruncatableQuantizer
     }
 
     public RvqOptions Options => inner.Options;
-    public override string Name => Kind;
+    public override string Kind => QuantizerKinds.Srvq;
     public override int Codebooks => inner.Codebooks;
     public override IReadOnlyList<long> CodebookSizes => inner.CodebookSizes;
     public override bool IsFitted => standardization is not null && inner.IsFitted;
@@ -69,7 +68,7 @@ public sealed class StandardizedRvq : FrameQuantizer, ITruncatableQuantizer
         var stats = new Standardization(state.Tensor("mean"), state.Tensor("std"));
         if (!stats.Mean.shape.SequenceEqual([state.Dimension]) || !stats.Std.shape.SequenceEqual([state.Dimension]))
             throw new InvalidDataException($"mean and std must be [{state.Dimension}]");
-        var inner = ResidualVectorQuantizer.FromState(state with { Kind = ResidualVectorQuantizer.Kind });
+        var inner = ResidualVectorQuantizer.FromState(state with { Kind = QuantizerKinds.Rvq });
         return new StandardizedRvq(state.Dimension, stats, inner) { Provenance = new(state.Provenance) };
     }
 }

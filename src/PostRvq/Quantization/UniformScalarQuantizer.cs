@@ -11,8 +11,6 @@ namespace PostRvq.Quantization;
 /// </summary>
 public sealed class UniformScalarQuantizer : ScalarLevelQuantizer
 {
-    public const string Kind = "scalar";
-
     public UniformScalarQuantizer(int dimension, ScalarOptions options) : base(dimension, options.Bits, options.MaxBitsPerDimension)
     {
         options.Validate();
@@ -20,7 +18,7 @@ public sealed class UniformScalarQuantizer : ScalarLevelQuantizer
     }
 
     public ScalarOptions Options { get; }
-    public override string Name => Kind;
+    public override string Kind => QuantizerKinds.Scalar;
 
     protected override Tensor FitLevels(Tensor sortedColumns, Tensor padIndex)
     {

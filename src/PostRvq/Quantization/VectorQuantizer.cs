@@ -11,7 +11,6 @@ namespace PostRvq.Quantization;
 /// </summary>
 public sealed class VectorQuantizer : FrameQuantizer
 {
-    public const string Kind = "vq";
     Tensor? codebook;
     Tensor? norms;
 
@@ -22,7 +21,7 @@ public sealed class VectorQuantizer : FrameQuantizer
     }
 
     public VqOptions Options { get; }
-    public override string Name => Kind;
+    public override string Kind => QuantizerKinds.Vq;
     public override int Codebooks => 1;
     public override IReadOnlyList<long> CodebookSizes => [Options.CodebookSize];
     public override bool IsFitted => codebook is not null;

@@ -1,9 +1,9 @@
 using PostRvq.Audio;
-using PostRvq.Codecs;
 using PostRvq.Data;
 using PostRvq.Metrics;
 using PostRvq.Nn;
 using PostRvq.Quantization;
+using PostRvq.Quantization.InLoop;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,7 +11,7 @@ namespace PostRvq.Training;
 
 /// <summary>
 /// The end-to-end baseline the paper compares against (an RVQGAN as in SoundStream and DAC): the continuous model's
-/// encoder and decoder, trained from scratch with a <see cref="ResidualVectorQuantizerLayer"/> between them, with step
+/// encoder and decoder, trained from scratch with a <see cref="InLoopResidualQuantizer"/> between them, with step
 /// 1's losses plus commitment and codebook losses, k-means-initialised codebooks, dead-code replacement and quantizer
 /// dropout. After training, <see cref="SaveModel"/> writes a .model and the learnt RVQ as a plain .quantizer, so the
 /// E2E codec is evaluated exactly like a post-training-quantized one. Progress reports codebook usage as
@@ -30,18 +30,18 @@ public sealed class E2ETrainer : AdversarialTrainer
         : base(config, train, valid, runFolder, device)
     {
         this.train = train;
-        Quantizer = new ResidualVectorQuantizerLayer(config.Model.LatentDim, config.E2E);
+        Quantizer = new InLoopResidualQuantizer(config.Model.LatentDim, config.E2E);
         Quantizer.to(Device);
         CreateOptimizers(Model.parameters().Concat(Quantizer.parameters().Where(p => p.requires_grad)));
     }
 
     /// <summary>The in-loop RVQ.</summary>
-    public ResidualVectorQuantizerLayer Quantizer { get; }
+    public InLoopResidualQuantizer Quantizer { get; }
 
     /// <summary>Bitrate of all stages at the model's frame rate.</summary>
     public double FullKbps => Bitrate.Kbps(Config.E2E.Codebooks, Config.E2E.CodebookSize, Config.Model.FrameRate);
 
-    /// <summary>The learnt RVQ as an inference quantizer (see <see cref="ResidualVectorQuantizerLayer.Export"/>).</summary>
+    /// <summary>The learnt RVQ as an inference quantizer (see <see cref="InLoopResidualQuantizer.Export"/>).</summary>
     public IQuantizer ExportQuantizer()
     {
         var quantizer = Quantizer.Export();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using PostRvq.Discriminators;
 using PostRvq.Nn;
+using PostRvq.Quantization.InLoop;
 
 namespace PostRvq.Training;
 

@@ -1,4 +1,3 @@
-using PostRvq.Codecs;
 using PostRvq.Nn;
 
 namespace PostRvq.Training;

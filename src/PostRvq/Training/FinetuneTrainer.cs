@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using PostRvq.Audio;
-using PostRvq.Codecs;
 using PostRvq.Data;
 using PostRvq.Metrics;
 using PostRvq.Quantization;
@@ -54,7 +53,7 @@ public sealed class FinetuneTrainer : AdversarialTrainer
         if (source.DiscriminatorCheckpoint is { } checkpoint)
             Checkpoint.LoadDiscriminator(checkpoint, Discriminator, DiscriminatorOptimizer);
         if (!File.Exists(CheckpointPath))
-            Log.Note(0, $"discriminators: {DiscriminatorSource}; quantizer {quantizer.Name} sha256 {quantizerSha256}; "
+            Log.Note(0, $"discriminators: {DiscriminatorSource}; quantizer {quantizer.Kind} sha256 {quantizerSha256}; "
                 + $"bitrates {string.Join(", ", bitrates.Select(b => $"{b.Kbps} kbps = {b.Quantizer.Codebooks} codebooks"))}");
     }
 
@@ -176,16 +175,16 @@ public sealed class FinetuneTrainer : AdversarialTrainer
         if (quantizer is not ITruncatableQuantizer truncatable)
         {
             if (Math.Abs(quantizer.Kbps(frameRate) - kbps) > 1e-6)
-                throw new ArgumentException($"The {quantizer.Name} quantizer runs at {quantizer.Kbps(frameRate):G4} kbps only and cannot be truncated to {kbps} kbps.");
+                throw new ArgumentException($"The {quantizer.Kind} quantizer runs at {quantizer.Kbps(frameRate):G4} kbps only and cannot be truncated to {kbps} kbps.");
             return quantizer;
         }
         var sizes = quantizer.CodebookSizes.Distinct().ToList();
         if (sizes.Count != 1)
-            throw new ArgumentException($"Truncating to a bitrate needs codebooks of one size; the {quantizer.Name} quantizer has {string.Join("/", sizes)}.");
+            throw new ArgumentException($"Truncating to a bitrate needs codebooks of one size; the {quantizer.Kind} quantizer has {string.Join("/", sizes)}.");
         Bitrate.RequireOneCodebook(kbps, sizes[0], frameRate, "The finetune bitrate");
         var codebooks = Bitrate.CodebooksFor(kbps, checked((int)sizes[0]), frameRate);
         if (codebooks > quantizer.Codebooks)
-            throw new ArgumentException($"{kbps} kbps needs {codebooks} codebooks but the {quantizer.Name} quantizer has {quantizer.Codebooks}.");
+            throw new ArgumentException($"{kbps} kbps needs {codebooks} codebooks but the {quantizer.Kind} quantizer has {quantizer.Codebooks}.");
         return codebooks == quantizer.Codebooks ? quantizer : truncatable.Truncate(codebooks);
     }
 

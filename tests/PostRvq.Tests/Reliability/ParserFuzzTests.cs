@@ -3,6 +3,7 @@ using PostRvq.Codecs;
 using PostRvq.IO;
 using PostRvq.Nn;
 using PostRvq.Quantization;
+using PostRvq.Training;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-namespace PostRvq.Training;
+namespace PostRvq.Quantization.InLoop;
 
 /// <summary>
 /// The in-loop residual vector quantizer of the end-to-end baseline (SoundStream, Zeghidour et al. 2021; DAC, Kumar

@@ -1,19 +1,17 @@
 // Inference form of DAC's factorized residual vector quantizer (Kumar et al. 2023), as learnt end to end.
 using System.Text.Json.Nodes;
-using PostRvq.Quantization;
 using static TorchSharp.torch;
 
-namespace PostRvq.Nn;
+namespace PostRvq.Quantization.InLoop;
 
 /// <summary>
 /// The fixed quantizer an end-to-end factorized RVQ exports: per stage an input projection [c, D] + [c], a codebook
 /// [K, c] searched by cosine, and an output projection [D, c] + [D] whose result is subtracted from the residual.
-/// It cannot be fitted after training (its codes come from <see cref="ResidualVectorQuantizerLayer"/>); saved as kind
-/// <c>e2e-rvq</c>, which this assembly registers with <see cref="QuantizerFile"/> when it loads.
+/// It cannot be fitted after training (its codes come from <see cref="InLoopResidualQuantizer"/>), so it is no method of
+/// the <see cref="QuantizerZoo"/>; the zoo registers its file loader (kind <c>e2e-rvq</c>) beside the others.
 /// </summary>
 public sealed class FactorizedRvq : FrameQuantizer, ITruncatableQuantizer
 {
-    public const string Kind = "e2e-rvq";
     readonly IReadOnlyList<FactorizedStage> stages;
 
     /// <summary>One stage's tensors: InWeight [c, D], InBias [c], Codebook [K, c], OutWeight [D, c], OutBias [D].</summary>
@@ -32,7 +30,7 @@ public sealed class FactorizedRvq : FrameQuantizer, ITruncatableQuantizer
         this.stages = stages;
     }
 
-    public override string Name => Kind;
+    public override string Kind => QuantizerKinds.E2eRvq;
     public override int Codebooks => stages.Count;
     public override IReadOnlyList<long> CodebookSizes => stages.Select(s => s.Codebook.shape[0]).ToArray();
     public override bool IsFitted => true;
@@ -100,10 +98,4 @@ public sealed class FactorizedRvq : FrameQuantizer, ITruncatableQuantizer
             state.Tensor($"out_proj.{s}.weight"), state.Tensor($"out_proj.{s}.bias"))).ToList();
         return new FactorizedRvq(state.Dimension, stages) { Provenance = new(state.Provenance) };
     }
-
-    // The registry is filled by Quantization's own zoo, which cannot name this type, so the kind registers itself.
-#pragma warning disable CA2255
-    [System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void Register() => QuantizerFile.Register(Kind, FromState);
-#pragma warning restore CA2255
 }

@@ -3,11 +3,12 @@ using PostRvq.Codecs;
 using PostRvq.Data;
 using PostRvq.IO;
 using PostRvq.Latents;
+using PostRvq.Training;
 using static TorchSharp.torch;
 
 namespace PostRvq.Tests;
 
-public class LatentDatasetTests
+public class LatentSetsTests
 {
     static readonly string ModelPath = RepositoryFiles.Path("data", "models", "tiny-cpu.model");
     static readonly string SamplesPath = RepositoryFiles.Path("data", "samples");
@@ -29,7 +30,7 @@ public class LatentDatasetTests
     public void ShippedModelOnSampleClips_Gives64DimensionalFramesAt75HzThatSumToN()
     {
         var corpus = Corpus.Load(SamplesPath).Split("test");
-        using var set = LatentDataset.FromFiles(ModelPath, SamplesPath, "test", new LatentEncodingOptions { MaxClips = 2, Seed = 1 });
+        using var set = LatentSets.FromFiles(ModelPath, SamplesPath, "test", new LatentEncodingOptions { MaxClips = 2, Seed = 1 });
         Assert.Equal(64, set.Dimension);
         Assert.Equal(75.0, set.FrameRate);
         Assert.Equal(24000, set.SampleRate);
@@ -38,7 +39,7 @@ public class LatentDatasetTests
         Assert.All(set.ClipIds, id => Assert.Contains(id, corpus.Entries.Select(e => e.Id)));
         // Each 3 s clip at 24 kHz is ⌈72000 / 320⌉ = 225 frames.
         Assert.All(set.ClipFrames, frames => Assert.Equal(225L, frames));
-        Assert.Equal(LatentDataset.ModelIdOf(ModelPath), set.ModelId);
+        Assert.Equal(ModelFile.IdOf(ModelPath), set.ModelId);
         Assert.Equal("test", set.Split);
         Assert.True(set.Frames.isfinite().all().item<bool>());
         using var second = set.ClipLatents(1);
@@ -70,8 +71,8 @@ public class LatentDatasetTests
         using var model = Nn.Autoencoder.Create(new Nn.AutoencoderOptions { EncoderDim = 2, LatentDim = 4, DecoderDim = 16 });
         var clips = SyntheticAudio.Clips(6, 0.1, 24000);
         var ids = Enumerable.Range(0, 6).Select(i => $"c{i}").ToList();
-        using var a = LatentDataset.Encode(model, clips, ids, new LatentEncodingOptions { MaxClips = 3, Seed = 5 });
-        using var b = LatentDataset.Encode(model, clips, ids, new LatentEncodingOptions { MaxClips = 3, Seed = 5 });
+        using var a = LatentSets.Encode(model, clips, ids, new LatentEncodingOptions { MaxClips = 3, Seed = 5 });
+        using var b = LatentSets.Encode(model, clips, ids, new LatentEncodingOptions { MaxClips = 3, Seed = 5 });
         Assert.Equal(3, a.ClipIds.Count);
         Assert.Equal(a.ClipIds, b.ClipIds);
         Assert.Equal(a.ClipIds.Order(StringComparer.Ordinal), a.ClipIds);

@@ -2,9 +2,8 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using PostRvq.IO;
 using PostRvq.Nn;
-using PostRvq.Training;
 
-namespace PostRvq.Codecs;
+namespace PostRvq.Training;
 
 /// <summary>Where a shipped model came from: its options, training and held-out scores.</summary>
 public sealed record ModelInfo
@@ -26,7 +25,8 @@ public sealed record ModelInfo
 
 /// <summary>
 /// A trained continuous autoencoder as one file: its options and provenance as JSON, then its weights, with a
-/// trailing SHA-256. Unlike a checkpoint it holds no discriminators or optimiser state, so it stays small.
+/// trailing SHA-256. Unlike a checkpoint it holds no discriminators or optimiser state, so it stays small. It is what
+/// training exports, and the id it gives a model names that model in latent sets, codecs and codes files.
 /// </summary>
 public static class ModelFile
 {
@@ -92,6 +92,25 @@ public static class ModelFile
             model.eval();
             return (model, info);
         }
+    }
+
+    /// <summary>A model's id: the <see cref="ContentId"/> of its weights as <c>Module.save</c> writes them, in any container.</summary>
+    public static string IdOf(Autoencoder model) => ContentId.Of(WeightBytes(model));
+
+    /// <summary>The id of the model in a model file, checkpoint or run folder (see <see cref="IdOf(Autoencoder)"/>).</summary>
+    /// <exception cref="InvalidDataException">Missing, corrupt, foreign or incompatible file.</exception>
+    public static string IdOf(string path)
+    {
+        var (model, _) = Load(path);
+        using (model) return IdOf(model);
+    }
+
+    /// <summary>The model's weights as <c>Module.save</c> writes them.</summary>
+    internal static byte[] WeightBytes(Autoencoder model)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) model.save(writer);
+        return buffer.ToArray();
     }
 
     static (Autoencoder, ModelInfo) LoadFromCheckpoint(string path)

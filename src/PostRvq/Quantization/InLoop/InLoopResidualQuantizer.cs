@@ -1,10 +1,8 @@
 // The in-loop residual vector quantizer of SoundStream (Zeghidour et al. 2021) and DAC (Kumar et al. 2023), trained with its codec.
-using PostRvq.Quantization;
-using PostRvq.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace PostRvq.Nn;
+namespace PostRvq.Quantization.InLoop;
 
 /// <summary>Codebook usage of one training step, averaged over stages.</summary>
 /// <param name="UsedFraction">Entries chosen at least once within the last DeadCodeSteps steps, as a fraction of all.</param>
@@ -25,24 +23,24 @@ public sealed record InLoopQuantizerOutput(Tensor Quantized, Tensor Codes, Tenso
 /// dropout trains every prefix of stages. It works on frames [N, D] exactly as its exported inference form
 /// (<see cref="Export"/>) does, so both choose the same codes. It does not handle a code search over several stages.
 /// </summary>
-public sealed class ResidualVectorQuantizerLayer : nn.Module
+public sealed class InLoopResidualQuantizer : nn.Module
 {
-    readonly ModuleList<VectorQuantizerStage> quantizers;
+    readonly ModuleList<InLoopCodebook> quantizers;
     readonly Tensor initialized;
 
-    public ResidualVectorQuantizerLayer(int dimension, E2EQuantizerOptions options) : base(nameof(ResidualVectorQuantizerLayer))
+    public InLoopResidualQuantizer(int dimension, E2EQuantizerOptions options) : base(nameof(InLoopResidualQuantizer))
     {
         options.Validate();
         Dimension = dimension;
         Options = options;
-        quantizers = nn.ModuleList(Enumerable.Range(0, options.Codebooks).Select(_ => new VectorQuantizerStage(dimension, options)).ToArray());
+        quantizers = nn.ModuleList(Enumerable.Range(0, options.Codebooks).Select(_ => new InLoopCodebook(dimension, options)).ToArray());
         initialized = zeros(1);
         RegisterComponents();
     }
 
     public int Dimension { get; }
     public E2EQuantizerOptions Options { get; }
-    public IReadOnlyList<VectorQuantizerStage> Stages => quantizers.ToList();
+    public IReadOnlyList<InLoopCodebook> Stages => quantizers.ToList();
 
     /// <summary>Whether <see cref="InitializeFromLatents"/> has run (saved with the weights, so a resumed run skips it).</summary>
     public bool IsInitialized => initialized.item<float>() > 0;

@@ -1,11 +1,9 @@
 // One stage of a trained-in-the-loop RVQ: VQ-VAE (van den Oord et al. 2017) with SoundStream's EMA and codebook expiry
 // (Zeghidour et al. 2021) and DAC's factorized codes (Kumar et al. 2023) as options.
-using PostRvq.Quantization;
-using PostRvq.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace PostRvq.Nn;
+namespace PostRvq.Quantization.InLoop;
 
 /// <summary>What one training-mode stage saw: codes per entry [K] over the active frames, and the dead entries it found.</summary>
 public sealed record StageUsage(Tensor Counts, long Dead);
@@ -16,7 +14,7 @@ public sealed record StageUsage(Tensor Counts, long Dead);
 /// factorization c = D and the projections are the identity. Buffers keep the EMA statistics and, per entry, the
 /// steps since it was last chosen.
 /// </summary>
-public sealed class VectorQuantizerStage : nn.Module
+public sealed class InLoopCodebook : nn.Module
 {
     readonly Linear? in_proj;
     readonly Parameter codebook;
@@ -26,7 +24,7 @@ public sealed class VectorQuantizerStage : nn.Module
     readonly Tensor unused_steps;
     readonly E2EQuantizerOptions options;
 
-    public VectorQuantizerStage(int dimension, E2EQuantizerOptions options) : base(nameof(VectorQuantizerStage))
+    public InLoopCodebook(int dimension, E2EQuantizerOptions options) : base(nameof(InLoopCodebook))
     {
         this.options = options;
         var codeDim = options.Factorized ? options.CodeDim : dimension;

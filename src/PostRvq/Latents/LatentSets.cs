@@ -1,16 +1,17 @@
 using PostRvq.Audio;
-using PostRvq.Codecs;
 using PostRvq.Data;
 using PostRvq.Nn;
+using PostRvq.Training;
 using static TorchSharp.torch;
 
 namespace PostRvq.Latents;
 
 /// <summary>
-/// Builds the latent training dataset of post-training quantization: every clip encoded whole by the frozen
-/// continuous model, one <see cref="NewDisposeScope"/> per clip, with progress per clip.
+/// Builds <see cref="LatentSet"/>s, the latent datasets of post-training quantization: every clip encoded by the
+/// frozen continuous model (in chunks that give the frames of whole-clip encoding), one <see cref="NewDisposeScope"/>
+/// per clip, with progress per clip.
 /// </summary>
-public static class LatentDataset
+public static class LatentSets
 {
     /// <summary>Encodes in-memory clips (at the model's sample rate); ids default to "clip-000", "clip-001", ...</summary>
     public static LatentSet Encode(Autoencoder model, IReadOnlyList<AudioClip> clips, IReadOnlyList<string>? ids = null,
@@ -43,19 +44,9 @@ public static class LatentDataset
         var (model, _) = ModelFile.Load(modelPath);
         using (model)
         {
-            options = (options ?? new()) with { Split = split, ModelId = Codec.ModelIdOf(model), Source = corpus.Description };
+            options = (options ?? new()) with { Split = split, ModelId = ModelFile.IdOf(model), Source = corpus.Description };
             return Encode(model, corpus, options, progress);
         }
-    }
-
-    /// <summary>
-    /// The id of the model in a model file, checkpoint or run folder: the same weight hash as <see cref="Codec.ModelId"/>,
-    /// so latents, quantizers and codes files made with one model all name it alike.
-    /// </summary>
-    public static string ModelIdOf(string modelPath)
-    {
-        var (model, _) = ModelFile.Load(modelPath);
-        using (model) return Codec.ModelIdOf(model);
     }
 
     static LatentSet EncodeEach(Autoencoder model, int count, Func<int, (string Id, AudioClip Clip)> load, LatentEncodingOptions options,

@@ -1,7 +1,7 @@
 // DAC's factorized codes (Kumar et al. 2023, after ViT-VQGAN, Yu et al. 2022): low-dimensional, L2-normalised lookup.
 using static TorchSharp.torch;
 
-namespace PostRvq.Nn;
+namespace PostRvq.Quantization.InLoop;
 
 /// <summary>
 /// The arithmetic of one factorized stage, shared by the in-loop layer and the exported inference quantizer so both
