@@ -39,5 +39,5 @@ static class NativeHeap
 
     // Two ints and an int result need no marshalling, so DllImport needs no unsafe code.
     [DllImport("libc", EntryPoint = "mallopt")]
-    private static extern int Mallopt(int parameter, int value);
+    static extern int Mallopt(int parameter, int value);
 }

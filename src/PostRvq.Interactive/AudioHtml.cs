@@ -17,10 +17,7 @@ public static class AudioHtml
         string.Create(CultureInfo.InvariantCulture, $"{clip.DurationSeconds:0.00} s · {clip.SampleRate} Hz");
 
     /// <summary>A small log-mel spectrogram chart of the clip as an HTML fragment (draws once plotly.js is on the page).</summary>
-    public static string Spectrogram(AudioClip clip, int width = 520, int height = 220)
-    {
-        return Figures.ToHtmlFragment(Charts.Spectrogram(clip).WithSize(width, height).WithCompactMargins());
-    }
+    public static string Spectrogram(AudioClip clip, int width = 520, int height = 220) => Figures.ToHtmlFragment(Charts.Spectrogram(clip).WithSize(width, height).WithCompactMargins());
 
     /// <summary>A player and its caption beside the clip's spectrogram; an empty clip gets the player only.</summary>
     public static string PlayerWithSpectrogram(AudioClip clip, string? title = null)

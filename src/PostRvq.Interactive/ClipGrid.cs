@@ -27,7 +27,7 @@ public sealed record ClipGrid
     /// <summary>A grid with one more row; it needs one clip per version.</summary>
     public ClipGrid Add(string name, params AudioClip[] versions) => new(Versions, [.. Rows, CheckWidth(new ClipGridRow(name, versions))]);
 
-    private ClipGridRow CheckWidth(ClipGridRow row) => row.Versions.Count == Versions.Count
+    ClipGridRow CheckWidth(ClipGridRow row) => row.Versions.Count == Versions.Count
         ? row
         : throw new ArgumentException($"Row '{row.Name}' has {row.Versions.Count} clips but the grid has {Versions.Count} versions ({string.Join(", ", Versions)}).");
 }

@@ -8,7 +8,7 @@ namespace PostRvq.Interactive;
 /// <summary>Comparison rows as an HTML table, one line per method and bitrate; NaN cells are shown as "–".</summary>
 public static class ComparisonTableHtml
 {
-    private static readonly (string Heading, Func<ComparisonRow, double> Value, string Format)[] NumberColumns =
+    static readonly (string Heading, Func<ComparisonRow, double> Value, string Format)[] NumberColumns =
     [
         ("Target kbps", r => r.TargetKbps, "0.##"),
         ("kbps", r => r.Kbps, "0.###"),

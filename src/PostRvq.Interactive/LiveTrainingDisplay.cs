@@ -11,9 +11,9 @@ namespace PostRvq.Interactive;
 /// </summary>
 public sealed class LiveTrainingDisplay : IProgress<TrainStep>
 {
-    private readonly Action<string> update;
-    private readonly List<TrainStep> steps = [];
-    private readonly Stopwatch sinceUpdate = Stopwatch.StartNew();
+    readonly Action<string> update;
+    readonly List<TrainStep> steps = [];
+    readonly Stopwatch sinceUpdate = Stopwatch.StartNew();
 
     /// <param name="update">Receives the new HTML; in a notebook, <see cref="Show"/> passes DisplayedValue.Update.</param>
     public LiveTrainingDisplay(Action<string> update) => this.update = update;

@@ -15,7 +15,7 @@ namespace PostRvq.Interactive;
 /// </summary>
 public sealed class PostRvqKernelExtension : IKernelExtension
 {
-    private const string Html = "text/html";
+    const string Html = "text/html";
 
     public Task OnLoadAsync(Kernel kernel)
     {
@@ -45,11 +45,11 @@ public sealed class PostRvqKernelExtension : IKernelExtension
             Formatter.SetPreferredMimeTypesFor(type, Html);
     }
 
-    private static string LoadedHtml() =>
+    static string LoadedHtml() =>
         Figures.PlotlyScriptTag + "<div class=\"postrvq-loaded\">PostRvq notebook extension loaded (plotly.js embedded for offline viewing).</div>";
 
     /// <summary>Deedle's Frame is generic in row and column keys; TableExport.ToHtml is called for the actual ones.</summary>
-    private static string FrameHtml(object frame)
+    static string FrameHtml(object frame)
     {
         var keys = frame.GetType().GetGenericArguments();
         var method = typeof(TableExport).GetMethod(nameof(TableExport.ToHtml))!.MakeGenericMethod(keys);

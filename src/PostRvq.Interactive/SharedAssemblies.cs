@@ -11,7 +11,7 @@ namespace PostRvq.Interactive;
 /// </summary>
 public static class SharedAssemblies
 {
-    private static int installed;
+    static int installed;
 
     /// <summary>Answers the default context's failed look-ups with an already loaded copy from this folder.</summary>
     public static void Install()

@@ -30,7 +30,7 @@ public static class TrainingStatusHtml
     }
 
     /// <summary>An SVG polyline of y against x scaled into the box, with the y range written at the left.</summary>
-    private static string Sparkline(IReadOnlyList<double> x, IReadOnlyList<double> y, int width, int height)
+    static string Sparkline(IReadOnlyList<double> x, IReadOnlyList<double> y, int width, int height)
     {
         const int pad = 4, labelWidth = 60;
         double xMin = x.Min(), xMax = x.Max(), yMin = y.Min(), yMax = y.Max();
@@ -43,5 +43,5 @@ public static class TrainingStatusHtml
                $"<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\" points=\"{points}\"/></svg>";
     }
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

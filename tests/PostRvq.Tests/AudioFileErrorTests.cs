@@ -110,7 +110,7 @@ public class AudioFileErrorTests
         Assert.Contains("NaN or infinite", error.Reason);
     }
 
-    private static AudioFormatException AssertRejected(string path, string reason)
+    static AudioFormatException AssertRejected(string path, string reason)
     {
         var error = Assert.Throws<AudioFormatException>(() => AudioFile.Read(path));
         Assert.Equal(path, error.Path);

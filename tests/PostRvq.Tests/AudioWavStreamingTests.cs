@@ -68,14 +68,14 @@ public class AudioWavStreamingTests
         Assert.Contains("loud.wav", error);
     }
 
-    private static byte[] FloatBytes(float[] samples)
+    static byte[] FloatBytes(float[] samples)
     {
         var bytes = new byte[samples.Length * 4];
         for (var i = 0; i < samples.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), samples[i]);
         return bytes;
     }
 
-    private static byte[] Wav(int channels, int sampleRate, byte[] data)
+    static byte[] Wav(int channels, int sampleRate, byte[] data)
     {
         var header = new byte[44];
         Encoding.ASCII.GetBytes("RIFF").CopyTo(header, 0);

@@ -133,18 +133,15 @@ public class AudioWavTests
     [InlineData("dir/d.Mp3", true)]
     [InlineData("e.flac", false)]
     [InlineData("wav", false)]
-    public void RecognisesSupportedExtensions(string path, bool supported)
-    {
-        Assert.Equal(supported, AudioFile.HasSupportedExtension(path));
-    }
+    public void RecognisesSupportedExtensions(string path, bool supported) => Assert.Equal(supported, AudioFile.HasSupportedExtension(path));
 
-    private static byte[] Int16(params short[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
+    static byte[] Int16(params short[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
 
-    private static byte[] Int32(params int[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
+    static byte[] Int32(params int[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
 
-    private static byte[] Float32(params float[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
+    static byte[] Float32(params float[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
 
-    private static byte[] Float64(params double[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
+    static byte[] Float64(params double[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
 
-    private static byte[] Int24(params int[] values) => values.SelectMany(v => BitConverter.GetBytes(v).Take(3)).ToArray();
+    static byte[] Int24(params int[] values) => values.SelectMany(v => BitConverter.GetBytes(v).Take(3)).ToArray();
 }

@@ -8,7 +8,7 @@ namespace PostRvq.Tests;
 public class AutoencoderTests
 {
     // DecoderDim 32 ends at 2 channels: a 1-channel 1×1 weight-normalised conv would have w = g·sign(v) and no v gradient.
-    private static AutoencoderOptions Tiny(int[] strides) =>
+    static AutoencoderOptions Tiny(int[] strides) =>
         new() { EncoderDim = 4, DecoderDim = 32, LatentDim = 8, EncoderStrides = strides };
 
     [Theory]

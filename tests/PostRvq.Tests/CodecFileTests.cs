@@ -2,10 +2,10 @@ using System.Security.Cryptography;
 using PostRvq.Audio;
 using PostRvq.Codecs;
 using PostRvq.Data;
+using PostRvq.Latents;
 using PostRvq.Nn;
 using PostRvq.Quantization;
 using PostRvq.Training;
-using PostRvq.Latents;
 using static TorchSharp.torch;
 
 namespace PostRvq.Tests;

@@ -60,13 +60,11 @@ public class ContinuousTrainerTests
             first.Run();
         // A fresh process would start from a different torch RNG state; resume must not depend on it.
         manual_seed(12345);
-        using (var second = new ContinuousTrainer(TinyExperiment.Config(6, checkpointEvery: 3), TinyExperiment.Train, TinyExperiment.Valid, interrupted.Path))
-        {
-            Assert.True(second.Resume());
-            Assert.Equal(3, second.Step);
-            second.Run();
-            Assert.Equal(expected, Losses(second));
-        }
+        using var second = new ContinuousTrainer(TinyExperiment.Config(6, checkpointEvery: 3), TinyExperiment.Train, TinyExperiment.Valid, interrupted.Path);
+        Assert.True(second.Resume());
+        Assert.Equal(3, second.Step);
+        second.Run();
+        Assert.Equal(expected, Losses(second));
     }
 
     [Fact]

@@ -5,9 +5,9 @@ namespace PostRvq.Tests;
 
 public class CorpusTests
 {
-    private const string TrainLine = """{"id":"music/a-000","path":"train/music/a-000.wav","split":"train","category":"music","licence":"GPL-2","package":"hedgewars-data","source":"/usr/share/a.ogg","source_sample_rate":44100,"duration":0.5}""";
-    private const string ValidLine = """{"id":"speech/b-000","path":"valid/speech/b-000.wav","split":"valid","category":"speech","licence":"CC-BY-3.0","package":"p","source":"/s/b.wav","source_sample_rate":16000,"duration":0.25}""";
-    private const string TestLine = """{"id":"music/c-000","path":"test/music/c-000.wav","split":"test"}""";
+    const string TrainLine = """{"id":"music/a-000","path":"train/music/a-000.wav","split":"train","category":"music","licence":"GPL-2","package":"hedgewars-data","source":"/usr/share/a.ogg","source_sample_rate":44100,"duration":0.5}""";
+    const string ValidLine = """{"id":"speech/b-000","path":"valid/speech/b-000.wav","split":"valid","category":"speech","licence":"CC-BY-3.0","package":"p","source":"/s/b.wav","source_sample_rate":16000,"duration":0.25}""";
+    const string TestLine = """{"id":"music/c-000","path":"test/music/c-000.wav","split":"test"}""";
 
     [Fact]
     public void LoadsAManifestFolder()
@@ -127,7 +127,7 @@ public class CorpusTests
     }
 
     // Writes the manifest lines and, for every entry line, a 0.5 s 44.1 kHz tone (0.25 s at 16 kHz for speech) at its path.
-    private static AudioTempFolder ManifestCorpus(params string[] lines)
+    static AudioTempFolder ManifestCorpus(params string[] lines)
     {
         var folder = new AudioTempFolder();
         WavWriter.Write(folder.File("train/music/a-000.wav"), TestAudio.Sine(440, 0.5, 44100));

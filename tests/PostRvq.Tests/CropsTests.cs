@@ -5,7 +5,7 @@ namespace PostRvq.Tests;
 
 public class CropsTests
 {
-    private static readonly AudioClip[] Ramps =
+    static readonly AudioClip[] Ramps =
     [
         Ramp(1000, 1), Ramp(300, 10_000), Ramp(5000, 20_000),
     ];
@@ -130,10 +130,7 @@ public class CropsTests
     }
 
     [Fact]
-    public void WholeEvaluationClipsAreTheClips()
-    {
-        Assert.Equal(Ramps, EvaluationCrops.Whole(Ramps));
-    }
+    public void WholeEvaluationClipsAreTheClips() => Assert.Equal(Ramps, EvaluationCrops.Whole(Ramps));
 
     [Fact]
     public void ConstructorRejectsUnusableInput()
@@ -145,17 +142,17 @@ public class CropsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new RandomCrops(Ramps, 10, 0, 0));
     }
 
-    private static AudioClip Ramp(int length, int start) =>
+    static AudioClip Ramp(int length, int start) =>
         new(Enumerable.Range(start, length).Select(i => (float)i).ToArray(), 8000);
 
-    private static List<float[]> Draw(RandomCrops crops, int batches) =>
+    static List<float[]> Draw(RandomCrops crops, int batches) =>
         Enumerable.Range(0, batches).Select(_ =>
         {
             using var batch = crops.Next();
             return batch.Audio.data<float>().ToArray();
         }).ToList();
 
-    private static (float[][] Audio, float[][] Mask) Rows(CropBatch batch, int cropLength)
+    static (float[][] Audio, float[][] Mask) Rows(CropBatch batch, int cropLength)
     {
         using (batch)
         {

@@ -7,7 +7,7 @@ namespace PostRvq.Tests;
 
 public class DiscriminatorTests
 {
-    private static readonly DiscriminatorOptions Tiny = new()
+    static readonly DiscriminatorOptions Tiny = new()
     {
         Periods = [2, 3, 5],
         PeriodChannels = [4, 8],

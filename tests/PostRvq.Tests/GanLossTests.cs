@@ -6,7 +6,7 @@ namespace PostRvq.Tests;
 
 public class GanLossTests
 {
-    private static DiscriminatorOutput Output(float score, params float[][] features) =>
+    static DiscriminatorOutput Output(float score, params float[][] features) =>
         new(full(2, 1, 3, score), features.Select(f => tensor(f)).ToList());
 
     [Fact]

@@ -6,7 +6,7 @@ namespace PostRvq.Tests;
 
 public class LayerTests
 {
-    private static void SetParameter(nn.Module module, string name, Tensor value)
+    static void SetParameter(nn.Module module, string name, Tensor value)
     {
         using var noGrad = no_grad();
         module.get_parameter(name)!.copy_(value);
@@ -129,7 +129,7 @@ public class LayerTests
         Assert.Equal(input.shape, output.shape);
     }
 
-    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+    sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
     {
         public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
         public int GetHashCode(float obj) => 0;

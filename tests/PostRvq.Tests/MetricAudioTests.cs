@@ -5,9 +5,9 @@ namespace PostRvq.Tests;
 
 public class MetricAudioTests
 {
-    private const int SampleRate = 16000;
+    const int SampleRate = 16000;
 
-    private static (Tensor Reference, Tensor Estimate) Pair(int batch, int length, long seed = 7)
+    static (Tensor Reference, Tensor Estimate) Pair(int batch, int length, long seed = 7)
     {
         var generator = new TorchSharp.torch.Generator((ulong)seed);
         var reference = randn(batch, length, generator: generator) * 0.1;
@@ -17,7 +17,7 @@ public class MetricAudioTests
 
     public static TheoryData<string> MetricNames => ["mel", "stft", "sisdr", "snr"];
 
-    private static Tensor Metric(string name, Tensor reference, Tensor estimate) => name switch
+    static Tensor Metric(string name, Tensor reference, Tensor estimate) => name switch
     {
         "mel" => MelDistance.Compute(reference, estimate, SampleRate),
         "stft" => StftDistance.Compute(reference, estimate),

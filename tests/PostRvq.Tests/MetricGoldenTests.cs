@@ -6,7 +6,7 @@ namespace PostRvq.Tests;
 
 public class MetricGoldenTests
 {
-    private static readonly string GoldenDir = Path.Combine(AppContext.BaseDirectory, "golden");
+    static readonly string GoldenDir = Path.Combine(AppContext.BaseDirectory, "golden");
 
     [Fact]
     public void MetricsMatchGoldenValues()
@@ -39,11 +39,11 @@ public class MetricGoldenTests
         Assert.Equal(Decibels.Ceiling, row.Snr, 6);
     }
 
-    private static void AssertRelative(double expected, double actual, double tolerance) =>
+    static void AssertRelative(double expected, double actual, double tolerance) =>
         Assert.True(Math.Abs(actual - expected) <= tolerance * Math.Abs(expected), $"expected {expected}, got {actual}");
 
     /// <summary>Reads a mono IEEE-float WAV as [1, T]: walks RIFF chunks for "fmt " and "data".</summary>
-    private static (Tensor Audio, int SampleRate) ReadFloatWav(string name)
+    static (Tensor Audio, int SampleRate) ReadFloatWav(string name)
     {
         var bytes = File.ReadAllBytes(Path.Combine(GoldenDir, name));
         Assert.Equal("RIFF", System.Text.Encoding.ASCII.GetString(bytes, 0, 4));

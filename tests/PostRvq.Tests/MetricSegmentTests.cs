@@ -11,10 +11,10 @@ namespace PostRvq.Tests;
 /// </summary>
 public class MetricSegmentTests
 {
-    private const int SampleRate = 16000;
-    private const double Tolerance = 1e-10;
+    const int SampleRate = 16000;
+    const double Tolerance = 1e-10;
     // Longer than any clip below, so these calls take the whole-clip path.
-    private const int Whole = 1 << 20;
+    const int Whole = 1 << 20;
 
     public static TheoryData<string, int, int> Cases => new()
     {
@@ -25,7 +25,7 @@ public class MetricSegmentTests
         { "snr", 3 * 2048 + 777, 2048 }, { "snr", 4 * 2048, 2048 }, { "snr", 9000, 2560 },
     };
 
-    private static Tensor Metric(string name, Tensor reference, Tensor estimate, int segment) => name switch
+    static Tensor Metric(string name, Tensor reference, Tensor estimate, int segment) => name switch
     {
         "mel" => MelDistance.Compute(reference, estimate, SampleRate, segment),
         "stft" => StftDistance.Compute(reference, estimate, segment),
@@ -34,7 +34,7 @@ public class MetricSegmentTests
     };
 
     /// <summary>A batch of 2 float32 clips [2, 1, T]: a decaying chirp with an offset (so means matter) and noise.</summary>
-    private static (Tensor Reference, Tensor Estimate) Pair(int length)
+    static (Tensor Reference, Tensor Estimate) Pair(int length)
     {
         var generator = new Generator(11);
         var t = arange(length, dtype: ScalarType.Float32) / SampleRate;

@@ -50,7 +50,7 @@ public class NpySafetensorsTests
     public void Npy_RoundTripsEveryDtypeAndShape(ScalarType dtype)
     {
         using var folder = new TempFolder();
-        foreach (long[] shape in new[] { new long[] { 5, 3 }, [4], [2, 3, 4], [], [0, 6] })
+        foreach (var shape in new[] { new long[] { 5, 3 }, [4], [2, 3, 4], [], [0, 6] })
         {
             using var value = (randn(shape) * 100).to_type(dtype);
             var path = folder.File($"a{shape.Length}.npy");

@@ -1,7 +1,7 @@
 using PostRvq.Audio;
 using PostRvq.Codecs;
-using PostRvq.Nn;
 using PostRvq.Latents;
+using PostRvq.Nn;
 using static TorchSharp.torch;
 
 namespace PostRvq.Tests;

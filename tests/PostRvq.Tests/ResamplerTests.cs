@@ -104,14 +104,14 @@ public class ResamplerTests
     }
 
     // Skips 0.1 s at each end, where the filter runs into the zeros outside the clip.
-    private static ReadOnlySpan<float> Middle(AudioClip clip)
+    static ReadOnlySpan<float> Middle(AudioClip clip)
     {
         var edge = clip.SampleRate / 10;
         return clip.Samples.AsSpan(edge, clip.Length - 2 * edge);
     }
 
     // Amplitude of one frequency by a Hann-windowed single-bin DFT.
-    private static double ToneAmplitude(ReadOnlySpan<float> samples, int sampleRate, double frequency)
+    static double ToneAmplitude(ReadOnlySpan<float> samples, int sampleRate, double frequency)
     {
         double re = 0, im = 0, windowSum = 0;
         for (var i = 0; i < samples.Length; i++)

@@ -6,9 +6,9 @@ namespace PostRvq.Tests;
 
 public class SpectralLossTests
 {
-    private const int SampleRate = 16000;
+    const int SampleRate = 16000;
 
-    private static (Tensor Reference, Tensor Estimate) Pair()
+    static (Tensor Reference, Tensor Estimate) Pair()
     {
         var generator = new TorchSharp.torch.Generator(11);
         var reference = randn(2, 1, 4000, generator: generator) * 0.1;

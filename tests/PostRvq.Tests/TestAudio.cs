@@ -5,7 +5,7 @@ using PostRvq.Audio;
 namespace PostRvq.Tests;
 
 /// <summary>Generated signals, hand-made WAV bytes, measurements and temporary folders for audio tests.</summary>
-internal static class TestAudio
+static class TestAudio
 {
     public static AudioClip Sine(double frequency, double seconds, int sampleRate, double amplitude = 0.5)
     {
@@ -93,7 +93,7 @@ internal static class TestAudio
 }
 
 /// <summary>A fresh folder under the system temp folder, deleted on dispose.</summary>
-internal sealed class AudioTempFolder : IDisposable
+sealed class AudioTempFolder : IDisposable
 {
     public AudioTempFolder()
     {

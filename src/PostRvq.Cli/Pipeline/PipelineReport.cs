@@ -5,8 +5,8 @@ using PostRvq.Evaluation;
 using PostRvq.Latents;
 using PostRvq.Pipeline;
 using PostRvq.Quantization;
-using PostRvq.Viz;
 using PostRvq.Training;
+using PostRvq.Viz;
 
 namespace PostRvq.Cli.Pipeline;
 

@@ -91,9 +91,9 @@ public sealed record AudioClip(float[] Samples, int SampleRate)
         return this with { Samples = scaled };
     }
 
-    private static float[] ValidSamples(float[] samples) =>
+    static float[] ValidSamples(float[] samples) =>
         samples ?? throw new ArgumentNullException(nameof(Samples));
 
-    private static int ValidSampleRate(int sampleRate) =>
+    static int ValidSampleRate(int sampleRate) =>
         sampleRate > 0 ? sampleRate : throw new ArgumentOutOfRangeException(nameof(SampleRate), sampleRate, "The sample rate must be positive.");
 }

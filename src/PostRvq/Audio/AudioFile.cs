@@ -47,7 +47,7 @@ public static class AudioFile
     /// A WAV resampled block by block as it is decoded, so its samples at its own rate are never all in memory (an
     /// hour of 44.1 kHz is 635 MB of mono floats, against 346 MB at 24 kHz).
     /// </summary>
-    private static AudioClip ResampleWhileDecoding(string path, WavMonoStream wav, int targetSampleRate)
+    static AudioClip ResampleWhileDecoding(string path, WavMonoStream wav, int targetSampleRate)
     {
         var range = new SampleRangeCheck(path);
         var samples = Resampler.Resample(wav.MonoBlocks().Select(range.Check), wav.Frames, wav.SampleRate, targetSampleRate);
@@ -59,7 +59,7 @@ public static class AudioFile
     /// <paramref name="decode"/> of a file whose first bytes say WAV, decoded from a stream so its bytes are never all in
     /// memory (an hour of 44.1 kHz stereo is 635 MB); null for any other file, which is read whole.
     /// </summary>
-    private static AudioClip? ReadWav(string path, Func<WavMonoStream, AudioClip?> decode)
+    static AudioClip? ReadWav(string path, Func<WavMonoStream, AudioClip?> decode)
     {
         if (!File.Exists(path))
         {
@@ -83,7 +83,7 @@ public static class AudioFile
         }
     }
 
-    private static byte[] ReadBytes(string path)
+    static byte[] ReadBytes(string path)
     {
         if (Directory.Exists(path))
         {
@@ -109,7 +109,7 @@ public static class AudioFile
         return bytes;
     }
 
-    private static AudioClip Decode(string path, byte[] bytes)
+    static AudioClip Decode(string path, byte[] bytes)
     {
         if (WavDecoder.LooksLikeWav(bytes))
         {

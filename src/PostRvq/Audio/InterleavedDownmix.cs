@@ -1,9 +1,9 @@
 namespace PostRvq.Audio;
 
 /// <summary>Collects interleaved multi-channel blocks from a decoder as mono samples (the mean of the channels).</summary>
-internal sealed class InterleavedDownmix(int channels, long expectedFrames)
+sealed class InterleavedDownmix(int channels, long expectedFrames)
 {
-    private readonly List<float> mono = new((int)Math.Clamp(expectedFrames, 0, int.MaxValue / 2));
+    readonly List<float> mono = new((int)Math.Clamp(expectedFrames, 0, int.MaxValue / 2));
 
     /// <summary>Appends whole frames from <paramref name="interleaved"/>; its length must be a multiple of the channel count.</summary>
     public void Append(ReadOnlySpan<float> interleaved)

@@ -6,7 +6,7 @@ namespace PostRvq.Audio;
 /// Decodes MPEG-1/2/2.5 audio (layers I to III) with NLayer. Does not trim the encoder delay/padding that a LAME
 /// header records, so a decoded file is a few hundred samples longer than the audio that was encoded.
 /// </summary>
-internal static class Mp3Decoder
+static class Mp3Decoder
 {
     public static bool LooksLikeMp3(ReadOnlySpan<byte> bytes) =>
         bytes.StartsWith("ID3"u8) || (bytes.Length >= 2 && bytes[0] == 0xFF && (bytes[1] & 0xE0) == 0xE0);

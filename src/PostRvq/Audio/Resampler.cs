@@ -15,13 +15,13 @@ namespace PostRvq.Audio;
 /// </remarks>
 public static class Resampler
 {
-    private const double CutoffFraction = 0.95;
-    private const int ZeroCrossingsPerSide = 64;
+    const double CutoffFraction = 0.95;
+    const int ZeroCrossingsPerSide = 64;
     // Kaiser's formula β = 0.1102 (A − 8.7) for an attenuation A of 90 dB.
-    private const double KaiserBeta = 8.96;
+    const double KaiserBeta = 8.96;
     // Rate pairs needing more phases than this (e.g. 44101 → 24000) interpolate linearly between this many phases,
     // which errs by about 1e-6 of the kernel's peak (≈ -120 dB) and keeps the table cheap to build.
-    private const int MaxPhases = 512;
+    const int MaxPhases = 512;
 
     /// <summary>Resamples to <paramref name="targetSampleRate"/>; the output has round(Length × out / in) samples.</summary>
     /// <returns>The same clip instance when the rates already match.</returns>
@@ -65,7 +65,7 @@ public static class Resampler
         return output;
     }
 
-    private static int OutputLength(long inputLength, int inputRate, int outputRate)
+    static int OutputLength(long inputLength, int inputRate, int outputRate)
     {
         var length = (inputLength * outputRate * 2 + inputRate) / (inputRate * 2L);
         if (length > Array.MaxLength)
@@ -79,7 +79,7 @@ public static class Resampler
     /// Σ input[first + k]·taps[k] over the taps inside the signal; <paramref name="window"/> holds input[max(0, first) …],
     /// up to the end of the taps or of the signal. The signal is zero outside [0, length).
     /// </summary>
-    private static float Convolve(ReadOnlySpan<float> window, long first, long length, ReadOnlySpan<float> taps)
+    static float Convolve(ReadOnlySpan<float> window, long first, long length, ReadOnlySpan<float> taps)
     {
         if (first >= 0 && first + taps.Length <= length)
         {
@@ -95,7 +95,7 @@ public static class Resampler
         return sum;
     }
 
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         var vectorsA = MemoryMarshal.Cast<float, Vector<float>>(a);
         var vectorsB = MemoryMarshal.Cast<float, Vector<float>>(b);
@@ -113,9 +113,9 @@ public static class Resampler
     }
 
     /// <summary>The filter sampled at each output phase: row p holds h(p/L − k) for k = −H+1 … H, normalised to unit DC gain.</summary>
-    private sealed class PolyphaseBank
+    sealed class PolyphaseBank
     {
-        private readonly float[][] rows;
+        readonly float[][] rows;
 
         public PolyphaseBank(int inputRate, int outputRate)
         {
@@ -166,7 +166,7 @@ public static class Resampler
             return scratch;
         }
 
-        private float[] KernelRow(double fraction, double cutoff, double halfWidth)
+        float[] KernelRow(double fraction, double cutoff, double halfWidth)
         {
             var row = new double[TapCount];
             var sum = 0.0;
@@ -180,7 +180,7 @@ public static class Resampler
         }
     }
 
-    private static double WindowedSinc(double t, double cutoff, double halfWidth)
+    static double WindowedSinc(double t, double cutoff, double halfWidth)
     {
         if (Math.Abs(t) >= halfWidth)
         {
@@ -194,7 +194,7 @@ public static class Resampler
     }
 
     // Power series of the modified Bessel function of the first kind, order 0; converges fast for β ≤ 20.
-    private static double BesselI0(double x)
+    static double BesselI0(double x)
     {
         var sum = 1.0;
         var term = 1.0;
@@ -207,7 +207,7 @@ public static class Resampler
         return sum;
     }
 
-    private static int GreatestCommonDivisor(int a, int b)
+    static int GreatestCommonDivisor(int a, int b)
     {
         while (b != 0)
         {

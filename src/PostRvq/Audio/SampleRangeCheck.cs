@@ -4,11 +4,11 @@ namespace PostRvq.Audio;
 /// Refuses a file's samples that are not audio, block by block as they are decoded: NaN or infinite samples at once,
 /// and a peak beyond ±<see cref="AudioFile.MaxSampleMagnitude"/> once every block has been seen.
 /// </summary>
-internal sealed class SampleRangeCheck(string path)
+sealed class SampleRangeCheck(string path)
 {
-    private long seen;
-    private long peakIndex;
-    private float peak;
+    long seen;
+    long peakIndex;
+    float peak;
 
     /// <summary>Checks the next block of the file's samples and passes it on.</summary>
     /// <exception cref="AudioFormatException">A sample is NaN or infinite.</exception>

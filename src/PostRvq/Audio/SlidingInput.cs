@@ -4,16 +4,16 @@ namespace PostRvq.Audio;
 /// A signal read forward through a window: consecutive blocks are pulled as the window's end needs them and samples
 /// before its start are dropped, so a filter sliding along a long signal holds only its own span of it.
 /// </summary>
-internal sealed class SlidingInput : IDisposable
+sealed class SlidingInput : IDisposable
 {
-    private readonly IEnumerator<ReadOnlyMemory<float>> blocks;
-    private readonly long length;
+    readonly IEnumerator<ReadOnlyMemory<float>> blocks;
+    readonly long length;
     // A lone block holding the whole signal is read in place; otherwise blocks are copied into a buffer.
-    private ReadOnlyMemory<float> whole;
-    private float[] buffer = [];
-    private long bufferStart;
-    private int bufferCount;
-    private long received;
+    ReadOnlyMemory<float> whole;
+    float[] buffer = [];
+    long bufferStart;
+    int bufferCount;
+    long received;
 
     /// <param name="blocks">The signal's samples in order, cut anywhere.</param>
     /// <param name="length">How many samples the blocks hold in all.</param>
@@ -53,14 +53,14 @@ internal sealed class SlidingInput : IDisposable
     public void Dispose() => blocks.Dispose();
 
     /// <summary>Takes the first block in place if it is the whole signal, else into the buffer.</summary>
-    private void PullFirst()
+    void PullFirst()
     {
         var first = Next(length);
         if (first.Length == length) whole = first;
         else Append(first);
     }
 
-    private ReadOnlyMemory<float> Next(long needed)
+    ReadOnlyMemory<float> Next(long needed)
     {
         while (blocks.MoveNext())
         {
@@ -73,7 +73,7 @@ internal sealed class SlidingInput : IDisposable
         throw new ArgumentException($"The blocks end after {received} samples, before sample {needed} of the {length} promised.");
     }
 
-    private void Drop(long from)
+    void Drop(long from)
     {
         var drop = (int)Math.Min(from - bufferStart, bufferCount);
         if (drop <= 0) return;
@@ -82,7 +82,7 @@ internal sealed class SlidingInput : IDisposable
         bufferCount -= drop;
     }
 
-    private void Append(ReadOnlyMemory<float> block)
+    void Append(ReadOnlyMemory<float> block)
     {
         if (bufferCount + block.Length > buffer.Length) Array.Resize(ref buffer, Math.Max(2 * buffer.Length, bufferCount + block.Length));
         block.Span.CopyTo(buffer.AsSpan(bufferCount));

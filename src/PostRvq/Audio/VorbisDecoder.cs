@@ -3,7 +3,7 @@ using NVorbis;
 namespace PostRvq.Audio;
 
 /// <summary>Decodes the first logical stream of an Ogg Vorbis file with NVorbis. Does not handle Opus or FLAC in Ogg.</summary>
-internal static class VorbisDecoder
+static class VorbisDecoder
 {
     public static bool LooksLikeOgg(ReadOnlySpan<byte> bytes) => bytes.StartsWith("OggS"u8);
 

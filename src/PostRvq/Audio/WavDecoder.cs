@@ -8,13 +8,13 @@ namespace PostRvq.Audio;
 /// any channel count and rate, downmixed to mono by averaging. Does not handle RIFX (big-endian), RF64 (over 4 GB),
 /// or compressed encodings (ADPCM, µ-law, A-law): those are reported as unsupported.
 /// </summary>
-internal static class WavDecoder
+static class WavDecoder
 {
     internal const ushort FormatPcm = 1;
     internal const ushort FormatIeeeFloat = 3;
-    private const ushort FormatExtensible = 0xFFFE;
+    const ushort FormatExtensible = 0xFFFE;
     // Writers that stream a WAV of unknown length leave this size and never patch it.
-    private const uint StreamingPlaceholderSize = 0xFFFFFFFF;
+    const uint StreamingPlaceholderSize = 0xFFFFFFFF;
 
     internal sealed record Format(ushort Encoding, int Channels, int SampleRate, int BlockAlign, int BitsPerSample);
 
@@ -100,7 +100,7 @@ internal static class WavDecoder
         return new WavMonoStream(format, stream, dataOffset, (int)(dataLength / format.BlockAlign));
     }
 
-    private static byte[] ReadAt(Stream stream, long offset, int count)
+    static byte[] ReadAt(Stream stream, long offset, int count)
     {
         var buffer = new byte[count];
         stream.Position = offset;
@@ -108,7 +108,7 @@ internal static class WavDecoder
         return buffer;
     }
 
-    private static Format ParseFormat(string path, ReadOnlySpan<byte> fmt)
+    static Format ParseFormat(string path, ReadOnlySpan<byte> fmt)
     {
         if (fmt.Length < 16)
         {
@@ -164,15 +164,15 @@ internal static class WavDecoder
         _ => BinaryPrimitives.ReadDoubleLittleEndian(sample),
     };
 
-    private static bool IsTag(ReadOnlySpan<byte> bytes, int offset, string tag) =>
+    static bool IsTag(ReadOnlySpan<byte> bytes, int offset, string tag) =>
         bytes.Length >= offset + 4 && bytes.Slice(offset, 4).SequenceEqual(Encoding.ASCII.GetBytes(tag));
 }
 
 /// <summary>A WAV file's samples averaged to mono, read from its stream one block at a time.</summary>
-internal sealed class WavMonoStream(WavDecoder.Format format, Stream stream, long dataOffset, int frames)
+sealed class WavMonoStream(WavDecoder.Format format, Stream stream, long dataOffset, int frames)
 {
     // 64 Ki frames per block: the file's bytes are never all in memory.
-    private const int BlockFrames = 1 << 16;
+    const int BlockFrames = 1 << 16;
 
     public int SampleRate => format.SampleRate;
 

@@ -15,7 +15,7 @@ public enum WavSampleFormat
 /// <summary>Writes mono WAV files atomically (see <see cref="AtomicFile"/>).</summary>
 public static class WavWriter
 {
-    private const int RiffHeaderBytes = 12;
+    const int RiffHeaderBytes = 12;
 
     /// <exception cref="ArgumentException"><paramref name="clip"/> contains NaN or infinite samples.</exception>
     public static void Write(string path, AudioClip clip, WavSampleFormat format = WavSampleFormat.Pcm16)
@@ -36,7 +36,7 @@ public static class WavWriter
     }
 
     /// <summary>Everything before the samples: the RIFF, fmt, (for float) fact and data chunk headers.</summary>
-    private static byte[] Header(AudioClip clip, WavSampleFormat format)
+    static byte[] Header(AudioClip clip, WavSampleFormat format)
     {
         var isFloat = format == WavSampleFormat.Float32;
         var bytesPerSample = isFloat ? 4 : 2;
@@ -77,7 +77,7 @@ public static class WavWriter
     }
 
     /// <summary>Encodes samples through one 64 KiB buffer, so a long clip is never held twice.</summary>
-    private static void WriteSamples(Stream stream, float[] samples, WavSampleFormat format)
+    static void WriteSamples(Stream stream, float[] samples, WavSampleFormat format)
     {
         var bytesPerSample = format == WavSampleFormat.Float32 ? 4 : 2;
         var buffer = new byte[1 << 16];

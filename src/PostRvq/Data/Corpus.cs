@@ -16,7 +16,7 @@ public sealed class Corpus
     public const string ManifestFileName = "manifest.jsonl";
     public const string NoSplit = "all";
 
-    private Corpus(string root, string description, IReadOnlyList<CorpusEntry> entries, bool hasSplits)
+    Corpus(string root, string description, IReadOnlyList<CorpusEntry> entries, bool hasSplits)
     {
         Root = root;
         Description = description;
@@ -103,7 +103,7 @@ public sealed class Corpus
         return Entries.Where((_, i) => i % stride == 0).Select(e => LoadClip(e, sampleRate)).ToList();
     }
 
-    private static Corpus FromManifest(string manifestPath)
+    static Corpus FromManifest(string manifestPath)
     {
         var entries = ManifestReader.Read(manifestPath);
         if (entries.Count == 0)
@@ -113,7 +113,7 @@ public sealed class Corpus
         return new Corpus(Path.GetDirectoryName(manifestPath)!, manifestPath, entries, hasSplits: true);
     }
 
-    private static Corpus FromPlainFolder(string folder)
+    static Corpus FromPlainFolder(string folder)
     {
         var entries = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Where(AudioFile.HasSupportedExtension)
@@ -129,7 +129,7 @@ public sealed class Corpus
         return new Corpus(folder, folder, entries, hasSplits: false);
     }
 
-    private static CorpusEntry PlainEntry(string folder, string relativePath)
+    static CorpusEntry PlainEntry(string folder, string relativePath)
     {
         var slash = relativePath.IndexOf('/');
         return new CorpusEntry(

@@ -7,7 +7,7 @@ namespace PostRvq.Data;
 /// category, licence, package, source (optional strings) and source_sample_rate, duration (optional numbers).
 /// Blank lines are skipped; unknown fields are ignored so that builders can add their own. Every entry's file must exist.
 /// </summary>
-internal static class ManifestReader
+static class ManifestReader
 {
     public static List<CorpusEntry> Read(string manifestPath)
     {
@@ -37,7 +37,7 @@ internal static class ManifestReader
         return entries;
     }
 
-    private static CorpusEntry ParseLine(string line, string manifestPath, int lineNumber)
+    static CorpusEntry ParseLine(string line, string manifestPath, int lineNumber)
     {
         JsonDocument document;
         try
@@ -84,6 +84,6 @@ internal static class ManifestReader
         }
     }
 
-    private static CorpusException LineError(string manifestPath, int lineNumber, string problem, Exception? inner = null) =>
+    static CorpusException LineError(string manifestPath, int lineNumber, string problem, Exception? inner = null) =>
         new($"{manifestPath}:{lineNumber}: {problem}", inner);
 }

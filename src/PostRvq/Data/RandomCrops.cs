@@ -14,8 +14,8 @@ public sealed class RandomCrops
     public const double SilenceThresholdDbfs = -60;
     public const int MaxSilentRedraws = 4;
 
-    private readonly IReadOnlyList<AudioClip> clips;
-    private readonly Xoshiro256StarStar random;
+    readonly IReadOnlyList<AudioClip> clips;
+    readonly Xoshiro256StarStar random;
 
     public RandomCrops(IReadOnlyList<AudioClip> clips, int cropLength, int batchSize, ulong seed)
     {
@@ -68,7 +68,7 @@ public sealed class RandomCrops
     public void SetState(ulong[] state) => random.SetState(state);
 
     // Fills the crop (zero-padded at the end) and returns how many samples are real audio.
-    private int DrawCrop(Span<float> crop)
+    int DrawCrop(Span<float> crop)
     {
         var length = 0;
         for (var attempt = 0; attempt <= MaxSilentRedraws; attempt++)
@@ -86,7 +86,7 @@ public sealed class RandomCrops
         return length;
     }
 
-    private static double RmsDbfs(ReadOnlySpan<float> samples)
+    static double RmsDbfs(ReadOnlySpan<float> samples)
     {
         var sum = 0.0;
         foreach (var s in samples)

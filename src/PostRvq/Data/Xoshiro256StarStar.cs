@@ -5,10 +5,10 @@ namespace PostRvq.Data;
 /// through SplitMix64. Its whole state is four words, so a run can save it and continue the exact sequence.
 /// Not for cryptography.
 /// </summary>
-internal sealed class Xoshiro256StarStar
+sealed class Xoshiro256StarStar
 {
     public const int StateLength = 4;
-    private readonly ulong[] state = new ulong[StateLength];
+    readonly ulong[] state = new ulong[StateLength];
 
     public Xoshiro256StarStar(ulong seed)
     {

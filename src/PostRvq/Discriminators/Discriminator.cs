@@ -10,10 +10,10 @@ namespace PostRvq.Discriminators;
 /// </summary>
 public sealed class Discriminator : nn.Module<Tensor, IReadOnlyList<DiscriminatorOutput>>
 {
-    private readonly MultiPeriodDiscriminator multi_period;
-    private readonly MultiBandStftDiscriminator multi_band_stft;
+    readonly MultiPeriodDiscriminator multi_period;
+    readonly MultiBandStftDiscriminator multi_band_stft;
 
-    private Discriminator(DiscriminatorOptions options, int sampleRate) : base(nameof(Discriminator))
+    Discriminator(DiscriminatorOptions options, int sampleRate) : base(nameof(Discriminator))
     {
         Options = options;
         SampleRate = sampleRate;

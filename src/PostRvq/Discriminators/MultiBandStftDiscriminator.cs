@@ -7,7 +7,7 @@ namespace PostRvq.Discriminators;
 /// <summary>Audio [B, 1, T] → one <see cref="DiscriminatorOutput"/> per STFT window, in the order of the windows.</summary>
 public sealed class MultiBandStftDiscriminator : nn.Module<Tensor, IReadOnlyList<DiscriminatorOutput>>
 {
-    private readonly ModuleList<StftBandDiscriminator> discriminators;
+    readonly ModuleList<StftBandDiscriminator> discriminators;
 
     public MultiBandStftDiscriminator(IReadOnlyList<int> windows, double hopFactor, IReadOnlyList<double> bandEdges, int channels)
         : base(nameof(MultiBandStftDiscriminator))

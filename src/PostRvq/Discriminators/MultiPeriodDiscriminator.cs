@@ -7,7 +7,7 @@ namespace PostRvq.Discriminators;
 /// <summary>Audio [B, 1, T] → one <see cref="DiscriminatorOutput"/> per period, in the order of the periods.</summary>
 public sealed class MultiPeriodDiscriminator : nn.Module<Tensor, IReadOnlyList<DiscriminatorOutput>>
 {
-    private readonly ModuleList<PeriodDiscriminator> discriminators;
+    readonly ModuleList<PeriodDiscriminator> discriminators;
 
     public MultiPeriodDiscriminator(IReadOnlyList<int> periods, IReadOnlyList<int> channels) : base(nameof(MultiPeriodDiscriminator))
     {

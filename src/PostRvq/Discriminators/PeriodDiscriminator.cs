@@ -12,11 +12,11 @@ namespace PostRvq.Discriminators;
 /// </summary>
 public sealed class PeriodDiscriminator : nn.Module<Tensor, DiscriminatorOutput>
 {
-    private const double LeakySlope = 0.1;
+    const double LeakySlope = 0.1;
 
-    private readonly ModuleList<WeightNormConv2d> convs;
-    private readonly WeightNormConv2d conv_post;
-    private readonly int period;
+    readonly ModuleList<WeightNormConv2d> convs;
+    readonly WeightNormConv2d conv_post;
+    readonly int period;
 
     public PeriodDiscriminator(int period, IReadOnlyList<int> channels) : base(nameof(PeriodDiscriminator))
     {

@@ -13,13 +13,13 @@ namespace PostRvq.Discriminators;
 /// </summary>
 public sealed class StftBandDiscriminator : nn.Module<Tensor, DiscriminatorOutput>
 {
-    private const double LeakySlope = 0.1;
+    const double LeakySlope = 0.1;
 
-    private readonly ModuleList<ModuleList<WeightNormConv2d>> band_convs;
-    private readonly WeightNormConv2d conv_post;
-    private readonly int window;
-    private readonly int hop;
-    private readonly (int Start, int Length)[] bands;
+    readonly ModuleList<ModuleList<WeightNormConv2d>> band_convs;
+    readonly WeightNormConv2d conv_post;
+    readonly int window;
+    readonly int hop;
+    readonly (int Start, int Length)[] bands;
 
     public StftBandDiscriminator(int window, double hopFactor, IReadOnlyList<double> bandEdges, int channels) : base(nameof(StftBandDiscriminator))
     {
@@ -56,7 +56,7 @@ public sealed class StftBandDiscriminator : nn.Module<Tensor, DiscriminatorOutpu
     }
 
     // DAC's per-band stack: widen, then halve the frequency axis three times while keeping time.
-    private static ModuleList<WeightNormConv2d> BandStack(int channels) => new(
+    static ModuleList<WeightNormConv2d> BandStack(int channels) => new(
         new WeightNormConv2d(2, channels, kernelSize: (3, 9), stride: (1, 1), padding: (1, 4)),
         new WeightNormConv2d(channels, channels, kernelSize: (3, 9), stride: (1, 2), padding: (1, 4)),
         new WeightNormConv2d(channels, channels, kernelSize: (3, 9), stride: (1, 2), padding: (1, 4)),
@@ -64,7 +64,7 @@ public sealed class StftBandDiscriminator : nn.Module<Tensor, DiscriminatorOutpu
         new WeightNormConv2d(channels, channels, kernelSize: (3, 3), stride: (1, 1), padding: (1, 1)));
 
     // [B, 1, T] → [B, 2, frames, bins] with real and imaginary parts as channels.
-    private Tensor ComplexSpectrogram(Tensor audio)
+    Tensor ComplexSpectrogram(Tensor audio)
     {
         var hann = hann_window(window, device: audio.device, dtype: audio.dtype);
         var spectrum = stft(audio.squeeze(1), window, hop, window, hann, center: true, pad_mode: PaddingModes.Reflect, onesided: true, return_complex: true);

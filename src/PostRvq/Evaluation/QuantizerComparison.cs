@@ -84,7 +84,7 @@ public static class QuantizerComparison
         using var evaluation = EncodeClips(model, clips, options);
         using var noFitFrames = zeros(0, quantizer.Dimension);
         var context = new Context(options, model, evaluation, clips, noFitFrames, frameRate, trainingSteps, progress, []);
-        IReadOnlyList<double> targets = quantizer is ITruncatableQuantizer ? options.TargetKbps : [quantizer.Kbps(frameRate)];
+        var targets = quantizer is ITruncatableQuantizer ? options.TargetKbps : [quantizer.Kbps(frameRate)];
         var rows = new List<ComparisonRow>();
         foreach (var kbps in targets)
         {

@@ -16,7 +16,7 @@ public sealed class MultiResolutionStftLoss
     /// <summary>FFT sizes of the common multi-resolution STFT loss.</summary>
     public static IReadOnlyList<int> DefaultFftSizes { get; } = [2048, 1024, 512];
 
-    private readonly IReadOnlyList<int> _fftSizes;
+    readonly IReadOnlyList<int> _fftSizes;
 
     /// <summary>FFT sizes default to <see cref="DefaultFftSizes"/>.</summary>
     public MultiResolutionStftLoss(IReadOnlyList<int>? fftSizes = null)

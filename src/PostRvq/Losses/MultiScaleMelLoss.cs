@@ -11,8 +11,8 @@ namespace PostRvq.Losses;
 /// </summary>
 public sealed class MultiScaleMelLoss
 {
-    private readonly int _sampleRate;
-    private readonly IReadOnlyList<(int Window, int Mels)> _scales;
+    readonly int _sampleRate;
+    readonly IReadOnlyList<(int Window, int Mels)> _scales;
 
     /// <summary>Scales default to the 7 metric scales of <see cref="MelDistance.Scales"/>.</summary>
     public MultiScaleMelLoss(int sampleRate, IReadOnlyList<(int Window, int Mels)>? scales = null)

@@ -11,7 +11,7 @@ namespace PostRvq.Losses;
 /// </summary>
 public sealed class WaveformLoss
 {
-    private readonly Mdct mdct;
+    readonly Mdct mdct;
 
     /// <param name="mdctHop">Hop of the MDCT the coefficient term compares (320 at 24 kHz).</param>
     public WaveformLoss(int mdctHop)

@@ -42,5 +42,5 @@ public static class AudioMetrics
             all.Average(r => r.Mel), all.Average(r => r.Stft), all.Average(r => r.SiSdr), all.Average(r => r.Snr));
     }
 
-    private static double[] Values(Tensor perItem) => perItem.cpu().data<double>().ToArray();
+    static double[] Values(Tensor perItem) => perItem.cpu().data<double>().ToArray();
 }

@@ -116,13 +116,13 @@ public static class Bitrate
         return bits * frameRate / 1000.0;
     }
 
-    private static void RequirePositive(double value, string name)
+    static void RequirePositive(double value, string name)
     {
         if (!(value > 0) || double.IsInfinity(value))
             throw new ArgumentException($"{name} must be positive and finite, got {value}.", name);
     }
 
-    private static void RequireSize(int codebookSize)
+    static void RequireSize(int codebookSize)
     {
         if (codebookSize < 2)
             throw new ArgumentException($"Codebook size must be at least 2, got {codebookSize}.", nameof(codebookSize));

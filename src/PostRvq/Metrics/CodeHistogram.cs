@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace PostRvq.Metrics;
 
 /// <summary>Code counts and their empirical entropy, shared by codebook usage and the entropy bitrate.</summary>
-internal static class CodeHistogram
+static class CodeHistogram
 {
     /// <summary>Counts of each code in [0, codebookSize) over all elements of an integer tensor of any shape.</summary>
     internal static long[] Counts(Tensor codes, int codebookSize)

@@ -12,10 +12,10 @@ public static class Decibels
     /// <summary>The value for an error-free estimate, including two silent signals.</summary>
     public const double Ceiling = 120.0;
 
-    private const double ErrorFloorRatio = 1e-12;
+    const double ErrorFloorRatio = 1e-12;
 
     // Keeps a silent signal's energy positive, so a silent reference gives a very low but finite value.
-    private const double MinimumEnergy = 1e-30;
+    const double MinimumEnergy = 1e-30;
 
     /// <summary>10·log10(signal / max(error, 1e-12·signal)) elementwise, for float64 energies of any shape.</summary>
     public static Tensor EnergyRatio(Tensor signalEnergy, Tensor errorEnergy)

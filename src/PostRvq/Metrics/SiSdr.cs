@@ -37,7 +37,7 @@ public static class SiSdr
     /// The same definition in three passes over segments (means, then projection, then energies), so only one segment
     /// is ever held in float64; [B] for inputs [B, T] or [B, 1, T]. Call inside a dispose scope.
     /// </summary>
-    private static Tensor Segmented(Tensor reference, Tensor estimate, int segment)
+    static Tensor Segmented(Tensor reference, Tensor estimate, int segment)
     {
         var (rs, es) = AudioBatch.CutToShorter(reference, estimate);
         var length = (double)rs.shape[1];

@@ -11,10 +11,10 @@ namespace PostRvq.Nn;
 /// </summary>
 public sealed class Autoencoder : nn.Module<Tensor, Tensor>
 {
-    private readonly nn.Module<Tensor, Tensor> encoder;
-    private readonly nn.Module<Tensor, Tensor> decoder;
+    readonly nn.Module<Tensor, Tensor> encoder;
+    readonly nn.Module<Tensor, Tensor> decoder;
 
-    private Autoencoder(AutoencoderOptions options) : base(nameof(Autoencoder))
+    Autoencoder(AutoencoderOptions options) : base(nameof(Autoencoder))
     {
         Options = options;
         (encoder, decoder) = options.Kind == ModelKinds.Mdct

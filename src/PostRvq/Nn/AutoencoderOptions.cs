@@ -13,7 +13,7 @@ namespace PostRvq.Nn;
 /// </summary>
 public sealed record AutoencoderOptions
 {
-    private int[]? decoderStrides;
+    int[]? decoderStrides;
 
     /// <summary>The model family: <c>waveform</c> (default, DAC-style) or <c>mdct</c>.</summary>
     public string Kind { get; init; } = ModelKinds.Waveform;
@@ -128,13 +128,13 @@ public sealed record AutoencoderOptions
                 nameof(DecoderDim));
     }
 
-    private static void RequirePositive(int value, string name)
+    static void RequirePositive(int value, string name)
     {
         if (value < 1) throw new ArgumentException($"{name} must be positive; got {value}.", name);
     }
 
     // A stride-1 block has no padding that keeps kernel 2·s exact, so every stride must downsample.
-    private static void RequireStrides(int[]? strides, string name)
+    static void RequireStrides(int[]? strides, string name)
     {
         if (strides is null || strides.Length == 0 || strides.Any(s => s < 2))
             throw new ArgumentException($"{name} must be a non-empty list of integers ≥ 2.", name);

@@ -10,7 +10,7 @@ namespace PostRvq.Nn;
 /// </summary>
 public sealed class Decoder : nn.Module<Tensor, Tensor>
 {
-    private readonly Sequential model;
+    readonly Sequential model;
 
     public Decoder(AutoencoderOptions options) : base(nameof(Decoder))
     {

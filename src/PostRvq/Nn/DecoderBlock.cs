@@ -10,7 +10,7 @@ namespace PostRvq.Nn;
 /// </summary>
 public sealed class DecoderBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly Sequential block;
+    readonly Sequential block;
 
     public DecoderBlock(long inChannels, long outChannels, int stride, IReadOnlyList<int> dilations, int residualKernel) : base(nameof(DecoderBlock))
     {

@@ -10,7 +10,7 @@ namespace PostRvq.Nn;
 /// </summary>
 public sealed class Encoder : nn.Module<Tensor, Tensor>
 {
-    private readonly Sequential block;
+    readonly Sequential block;
 
     public Encoder(AutoencoderOptions options) : base(nameof(Encoder))
     {

@@ -10,7 +10,7 @@ namespace PostRvq.Nn;
 /// </summary>
 public sealed class EncoderBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly Sequential block;
+    readonly Sequential block;
 
     public EncoderBlock(long inChannels, int stride, IReadOnlyList<int> dilations, int residualKernel) : base(nameof(EncoderBlock))
     {

@@ -12,12 +12,12 @@ namespace PostRvq.Nn;
 /// </summary>
 public sealed class FrameBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv1d dwconv;
-    private readonly LayerNorm norm;
-    private readonly Linear pwconv1;
-    private readonly GELU act;
-    private readonly Linear pwconv2;
-    private readonly Parameter gamma;
+    readonly Conv1d dwconv;
+    readonly LayerNorm norm;
+    readonly Linear pwconv1;
+    readonly GELU act;
+    readonly Linear pwconv2;
+    readonly Parameter gamma;
 
     /// <param name="channels">C.</param>
     /// <param name="hidden">H, the width of the per-frame MLP (Vocos: 3C).</param>

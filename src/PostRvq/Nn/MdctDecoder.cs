@@ -17,16 +17,16 @@ namespace PostRvq.Nn;
 /// </summary>
 public sealed class MdctDecoder : nn.Module<Tensor, Tensor>
 {
-    private readonly ConvTranspose1d linear;
-    private readonly Conv1d in_proj;
-    private readonly LayerNorm in_norm;
-    private readonly Sequential blocks;
-    private readonly LayerNorm out_norm;
-    private readonly ConvTranspose1d out_proj;
-    private readonly ConvTranspose1d gate_proj;
-    private readonly Tensor bin_scale;
-    private readonly Tensor latent_scale;
-    private readonly Mdct mdct;
+    readonly ConvTranspose1d linear;
+    readonly Conv1d in_proj;
+    readonly LayerNorm in_norm;
+    readonly Sequential blocks;
+    readonly LayerNorm out_norm;
+    readonly ConvTranspose1d out_proj;
+    readonly ConvTranspose1d gate_proj;
+    readonly Tensor bin_scale;
+    readonly Tensor latent_scale;
+    readonly Mdct mdct;
 
     public MdctDecoder(AutoencoderOptions options) : base(nameof(MdctDecoder))
     {

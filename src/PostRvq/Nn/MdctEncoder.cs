@@ -16,15 +16,15 @@ namespace PostRvq.Nn;
 /// </summary>
 public sealed class MdctEncoder : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv1d linear;
-    private readonly Conv1d in_proj;
-    private readonly LayerNorm in_norm;
-    private readonly Sequential blocks;
-    private readonly LayerNorm out_norm;
-    private readonly Conv1d out_proj;
-    private readonly Tensor bin_scale;
-    private readonly Tensor latent_scale;
-    private readonly Mdct mdct;
+    readonly Conv1d linear;
+    readonly Conv1d in_proj;
+    readonly LayerNorm in_norm;
+    readonly Sequential blocks;
+    readonly LayerNorm out_norm;
+    readonly Conv1d out_proj;
+    readonly Tensor bin_scale;
+    readonly Tensor latent_scale;
+    readonly Mdct mdct;
 
     public MdctEncoder(AutoencoderOptions options) : base(nameof(MdctEncoder))
     {

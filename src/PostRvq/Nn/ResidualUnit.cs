@@ -10,7 +10,7 @@ namespace PostRvq.Nn;
 /// </summary>
 public sealed class ResidualUnit : nn.Module<Tensor, Tensor>
 {
-    private readonly Sequential block;
+    readonly Sequential block;
 
     public ResidualUnit(long channels, int dilation, int kernelSize = 7) : base(nameof(ResidualUnit))
     {

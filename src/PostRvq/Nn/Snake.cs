@@ -8,9 +8,9 @@ namespace PostRvq.Nn;
 public sealed class Snake : nn.Module<Tensor, Tensor>
 {
     // Keeps 1/α finite if training drives a channel's α to zero.
-    private const double Epsilon = 1e-9;
+    const double Epsilon = 1e-9;
 
-    private readonly Parameter alpha;
+    readonly Parameter alpha;
 
     public Snake(long channels) : base(nameof(Snake))
     {

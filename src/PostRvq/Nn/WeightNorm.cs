@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace PostRvq.Nn;
 
 /// <summary>Shared arithmetic of the weight-normalised layers, with the norm over every dim except dim 0.</summary>
-internal static class WeightNorm
+static class WeightNorm
 {
     /// <summary>‖v‖ per slice of dim 0, shaped [C0, 1, ..., 1] like PyTorch's weight_g.</summary>
     public static Tensor NormExceptDim0(Tensor v)

@@ -10,12 +10,12 @@ namespace PostRvq.Nn;
 /// </summary>
 public sealed class WeightNormConv1d : nn.Module<Tensor, Tensor>
 {
-    private readonly Parameter weight_g;
-    private readonly Parameter weight_v;
-    private readonly Parameter bias;
-    private readonly long stride;
-    private readonly long padding;
-    private readonly long dilation;
+    readonly Parameter weight_g;
+    readonly Parameter weight_v;
+    readonly Parameter bias;
+    readonly long stride;
+    readonly long padding;
+    readonly long dilation;
 
     public WeightNormConv1d(long inChannels, long outChannels, long kernelSize, long stride = 1, long padding = 0, long dilation = 1)
         : base(nameof(WeightNormConv1d))

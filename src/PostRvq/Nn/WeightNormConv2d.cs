@@ -10,11 +10,11 @@ namespace PostRvq.Nn;
 /// </summary>
 public sealed class WeightNormConv2d : nn.Module<Tensor, Tensor>
 {
-    private readonly Parameter weight_g;
-    private readonly Parameter weight_v;
-    private readonly Parameter bias;
-    private readonly long[] stride;
-    private readonly long[] padding;
+    readonly Parameter weight_g;
+    readonly Parameter weight_v;
+    readonly Parameter bias;
+    readonly long[] stride;
+    readonly long[] padding;
 
     public WeightNormConv2d(long inChannels, long outChannels, (long H, long W) kernelSize, (long H, long W) stride, (long H, long W) padding)
         : base(nameof(WeightNormConv2d))

@@ -11,12 +11,12 @@ namespace PostRvq.Nn;
 /// </summary>
 public sealed class WeightNormConvTranspose1d : nn.Module<Tensor, Tensor>
 {
-    private readonly Parameter weight_g;
-    private readonly Parameter weight_v;
-    private readonly Parameter bias;
-    private readonly long stride;
-    private readonly long padding;
-    private readonly long outputPadding;
+    readonly Parameter weight_g;
+    readonly Parameter weight_v;
+    readonly Parameter bias;
+    readonly long stride;
+    readonly long padding;
+    readonly long outputPadding;
 
     public WeightNormConvTranspose1d(long inChannels, long outChannels, long kernelSize, long stride = 1, long padding = 0, long outputPadding = 0)
         : base(nameof(WeightNormConvTranspose1d))

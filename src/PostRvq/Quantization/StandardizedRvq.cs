@@ -12,7 +12,7 @@ namespace PostRvq.Quantization;
 public sealed class StandardizedRvq : FrameQuantizer, ITruncatableQuantizer
 {
     Standardization? standardization;
-    ResidualVectorQuantizer inner;
+    readonly ResidualVectorQuantizer inner;
 
     public StandardizedRvq(int dimension, RvqOptions options) : base(dimension)
     {

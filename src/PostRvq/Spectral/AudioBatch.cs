@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace PostRvq.Spectral;
 
 /// <summary>Shape checks shared by the spectral metrics and losses: mono audio as [B, T] or [B, 1, T].</summary>
-internal static class AudioBatch
+static class AudioBatch
 {
     /// <summary>Views [B, T] or [B, 1, T] audio as [B, T]; call inside a dispose scope and do not dispose the result.</summary>
     internal static Tensor ToBatchTime(Tensor audio) => audio.dim() switch

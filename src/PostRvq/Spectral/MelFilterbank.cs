@@ -11,7 +11,7 @@ namespace PostRvq.Spectral;
 public static class MelFilterbank
 {
     // Weights are cached as managed arrays, so the cache holds no native memory and no tensor a caller could dispose.
-    private static readonly ConcurrentDictionary<(int SampleRate, int NFft, int NMels), double[]> Cache = new();
+    static readonly ConcurrentDictionary<(int SampleRate, int NFft, int NMels), double[]> Cache = new();
 
     /// <summary>
     /// A new [nMels, nFft/2 + 1] filterbank tensor on <paramref name="device"/> (CPU by default); the caller owns it.
@@ -32,7 +32,7 @@ public static class MelFilterbank
     /// <summary>Frequency in Hz of an HTK mel value.</summary>
     public static double MelToHz(double mel) => 700.0 * (Math.Pow(10.0, mel / 2595.0) - 1.0);
 
-    private static double[] Weights(int sampleRate, int nFft, int nMels)
+    static double[] Weights(int sampleRate, int nFft, int nMels)
     {
         var bins = nFft / 2 + 1;
         var topMel = HzToMel(sampleRate / 2.0);

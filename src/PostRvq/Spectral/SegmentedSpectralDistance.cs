@@ -9,7 +9,7 @@ namespace PostRvq.Spectral;
 /// centres fall in it (with the same reflect padding at the clip's two ends), so the per-segment sums of |log diff| and
 /// their frame counts combine into the whole-clip mean, up to float64 summation order.
 /// </summary>
-internal static class SegmentedSpectralDistance
+static class SegmentedSpectralDistance
 {
     /// <summary>Segment starts are multiples of this, and so of every hop the metrics use (the largest is 2048/4).</summary>
     internal const int Alignment = 512;
@@ -49,7 +49,7 @@ internal static class SegmentedSpectralDistance
     /// Mean over bins and frames of |log10 max(A, floor) − log10 max(B, floor)| [B] at one resolution, where A and B are
     /// <paramref name="project"/> of the STFT magnitudes of r and e [B, T]; computed segment by segment.
     /// </summary>
-    private static Tensor MeanLogL1(Tensor r, Tensor e, int window, int hop, int segment, Func<Tensor, Tensor> project)
+    static Tensor MeanLogL1(Tensor r, Tensor e, int window, int hop, int segment, Func<Tensor, Tensor> project)
     {
         if (segment % Alignment != 0 || segment < window)
             throw new ArgumentOutOfRangeException(nameof(segment), segment, $"A metric segment must be a multiple of {Alignment} samples and at least one window.");
@@ -78,7 +78,7 @@ internal static class SegmentedSpectralDistance
     /// The samples [B, (end − first − 1)·hop + window] (float64) that frames first … end − 1 of the centred STFT of
     /// <paramref name="signal"/> [B, T] read, reflect-padded by window/2 at the clip's ends as torch.stft pads the whole clip.
     /// </summary>
-    private static Tensor Framed(Tensor signal, long firstFrame, long endFrame, int window, int hop)
+    static Tensor Framed(Tensor signal, long firstFrame, long endFrame, int window, int hop)
     {
         var length = signal.shape[1];
         var from = firstFrame * hop - window / 2;

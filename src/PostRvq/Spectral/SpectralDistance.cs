@@ -6,7 +6,7 @@ namespace PostRvq.Spectral;
 /// The log-magnitude L1 distances behind the mel and STFT metrics and their losses, per batch item.
 /// Call inside a dispose scope; intermediates belong to it.
 /// </summary>
-internal static class SpectralDistance
+static class SpectralDistance
 {
     /// <summary>Magnitudes below this are clamped before log10 (DAC's floor, docs/metrics.md).</summary>
     internal const double LogFloor = 1e-5;
@@ -42,10 +42,10 @@ internal static class SpectralDistance
         return total;
     }
 
-    private static Tensor Magnitude(Tensor audio, int nFft, int hop, bool stable) =>
+    static Tensor Magnitude(Tensor audio, int nFft, int hop, bool stable) =>
         stable ? Stft.StableMagnitude(audio, nFft, hop) : Stft.Magnitude(audio, nFft, hop);
 
     /// <summary>Per-item mean of |log10(max(a, floor)) − log10(max(b, floor))| over [B, F, N] → [B].</summary>
-    private static Tensor LogL1(Tensor a, Tensor b) =>
+    static Tensor LogL1(Tensor a, Tensor b) =>
         (a.clamp_min(LogFloor).log10() - b.clamp_min(LogFloor).log10()).abs().mean([1, 2]);
 }

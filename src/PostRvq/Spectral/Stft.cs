@@ -44,7 +44,7 @@ public static class Stft
         return stft(audio, nFft, hop, window: window, center: false, return_complex: true).abs().MoveToOuterDisposeScope();
     }
 
-    private static Tensor Complex(Tensor audio, int nFft, int hop)
+    static Tensor Complex(Tensor audio, int nFft, int hop)
     {
         if (nFft < 2) throw new ArgumentOutOfRangeException(nameof(nFft), nFft, "nFft must be at least 2.");
         if (hop < 1) throw new ArgumentOutOfRangeException(nameof(hop), hop, "hop must be positive.");

@@ -13,7 +13,7 @@ public sealed record FinetuneSource(Autoencoder Model, ModelInfo Info, string? D
     public static FinetuneSource Load(string path)
     {
         var (model, info) = ModelFile.Load(path);
-        string? checkpoint = Directory.Exists(path) ? Path.Combine(path, Checkpoint.FileName)
+        var checkpoint = Directory.Exists(path) ? Path.Combine(path, Checkpoint.FileName)
             : path.EndsWith(".ckpt", StringComparison.OrdinalIgnoreCase) ? path
             : null;
         return new FinetuneSource(model, info, checkpoint);
