@@ -1,34 +1,35 @@
+#nullable enable
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+#if !ELF_VERSION_NEEDS_ONLY
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
 /// <summary>
-/// Sets VER_FLG_WEAK on chosen version needs (e.g. GLIBCXX_3.4.32) in the .gnu.version_r section of
-/// 64-bit little-endian ELF shared libraries, so a missing version is a loader warning, not an error.
-/// Does not handle 32-bit or big-endian ELF files; it leaves them untouched and says so.
+/// MSBuild task: sets VER_FLG_WEAK on chosen version needs (e.g. GLIBCXX_3.4.32) of the given ELF shared libraries
+/// (see <see cref="ElfVersionNeeds"/>), so a missing version is a loader warning, not an error.
 /// </summary>
 public class MarkElfVersionNeedsWeak : Task
 {
     [Required] public ITaskItem[] Files { get; set; } = Array.Empty<ITaskItem>();
     [Required] public string Versions { get; set; } = "";
 
-    const uint ShtGnuVerneed = 0x6ffffffe;
-    const ushort VerFlgWeak = 0x2;
-
     public override bool Execute()
     {
-        var wanted = new System.Collections.Generic.HashSet<string>(
+        var wanted = new HashSet<string>(
             Versions.Split(new[] { ';', ',' }, StringSplitOptions.RemoveEmptyEntries).Select(v => v.Trim()));
         foreach (var path in Files.Select(f => f.GetMetadata("FullPath")).Distinct())
         {
             if (!File.Exists(path)) continue;
             try
             {
-                var changed = Patch(path, wanted);
-                if (changed.Length > 0)
+                var changed = ElfVersionNeeds.MarkWeak(path, wanted);
+                if (changed == null)
+                    Log.LogMessage(MessageImportance.Normal, $"GLIBCXX fix: {path} is not 64-bit little-endian ELF; left alone");
+                else if (changed.Length > 0)
                     Log.LogMessage(MessageImportance.High, $"GLIBCXX fix: marked {string.Join(", ", changed)} weak in {path}");
                 else
                     Log.LogMessage(MessageImportance.Low, $"GLIBCXX fix: {path} needs no change");
@@ -40,38 +41,48 @@ public class MarkElfVersionNeedsWeak : Task
         }
         return !Log.HasLoggedErrors;
     }
+}
+#endif
 
-    string[] Patch(string path, System.Collections.Generic.HashSet<string> wanted)
+/// <summary>
+/// Sets VER_FLG_WEAK on chosen version needs in the .gnu.version_r section of 64-bit little-endian ELF shared
+/// libraries. Shared by the build (the MSBuild task above) and by PostRvq.Interactive at run time, for notebooks whose
+/// package restore runs no build step.
+/// </summary>
+static class ElfVersionNeeds
+{
+    const uint ShtGnuVerneed = 0x6ffffffe;
+    const ushort VerFlgWeak = 0x2;
+
+    /// <summary>Marks the wanted version needs weak, in place and idempotently; returns the versions it changed, or
+    /// null when the file is not a 64-bit little-endian ELF file (left untouched).</summary>
+    public static string[]? MarkWeak(string path, ISet<string> wanted)
     {
         var elf = File.ReadAllBytes(path);
-        if (elf.Length < 64 || elf[0] != 0x7f || elf[1] != (byte)'E' || elf[2] != (byte)'L' || elf[3] != (byte)'F')
-            return Array.Empty<string>();
-        if (elf[4] != 2 || elf[5] != 1)
-        {
-            Log.LogMessage(MessageImportance.Normal, $"GLIBCXX fix: {path} is not 64-bit little-endian ELF; left alone");
-            return Array.Empty<string>();
-        }
-        long shoff = BitConverter.ToInt64(elf, 0x28);
+        if (elf.Length < 64 || elf[0] != 0x7f || elf[1] != (byte)'E' || elf[2] != (byte)'L' || elf[3] != (byte)'F'
+            || elf[4] != 2 || elf[5] != 1)
+            return null;
+        var shoff = BitConverter.ToInt64(elf, 0x28);
         int shentsize = BitConverter.ToUInt16(elf, 0x3A);
         int shnum = BitConverter.ToUInt16(elf, 0x3C);
-        var changed = new System.Collections.Generic.List<(long Offset, string Name)>();
-        for (int s = 0; s < shnum; s++)
+        var changed = new List<(long Offset, string Name)>();
+        for (var s = 0; s < shnum; s++)
         {
-            long sh = shoff + (long)s * shentsize;
+            var sh = shoff + (long)s * shentsize;
             if (BitConverter.ToUInt32(elf, (int)sh + 4) != ShtGnuVerneed) continue;
-            long offset = BitConverter.ToInt64(elf, (int)sh + 24);
-            int link = (int)BitConverter.ToUInt32(elf, (int)sh + 40);
-            int count = (int)BitConverter.ToUInt32(elf, (int)sh + 44);
-            long strtab = BitConverter.ToInt64(elf, (int)(shoff + (long)link * shentsize) + 24);
-            long need = offset;
-            for (int n = 0; n < count; n++)
+            var offset = BitConverter.ToInt64(elf, (int)sh + 24);
+            var link = (int)BitConverter.ToUInt32(elf, (int)sh + 40);
+            var count = (int)BitConverter.ToUInt32(elf, (int)sh + 44);
+            var strtab = BitConverter.ToInt64(elf, (int)(shoff + (long)link * shentsize) + 24);
+            var need = offset;
+            for (var n = 0; n < count; n++)
             {
                 int auxCount = BitConverter.ToUInt16(elf, (int)need + 2);
-                long aux = need + BitConverter.ToUInt32(elf, (int)need + 8);
-                for (int a = 0; a < auxCount; a++)
+                var aux = need + BitConverter.ToUInt32(elf, (int)need + 8);
+                for (var a = 0; a < auxCount; a++)
                 {
                     var name = ReadString(elf, strtab + BitConverter.ToUInt32(elf, (int)aux + 8));
-                    ushort flags = BitConverter.ToUInt16(elf, (int)aux + 4);
+                    var flags = BitConverter.ToUInt16(elf, (int)aux + 4);
                     if (wanted.Contains(name) && (flags & VerFlgWeak) == 0)
                     {
                         BitConverter.GetBytes((ushort)(flags | VerFlgWeak)).CopyTo(elf, (int)aux + 4);
@@ -95,7 +106,7 @@ public class MarkElfVersionNeedsWeak : Task
 
     static string ReadString(byte[] elf, long at)
     {
-        int end = (int)at;
+        var end = (int)at;
         while (elf[end] != 0) end++;
         return Encoding.ASCII.GetString(elf, (int)at, end - (int)at);
     }

@@ -24,6 +24,7 @@ public static class PostRvqCli
         root.Subcommands.Add(DecodeCommand.Create());
         root.Subcommands.Add(LatentsCommand.Create());
         root.Subcommands.Add(QuantizeCommand.Create());
+        root.Subcommands.Add(ConvertQuantizerCommand.Create());
         root.Subcommands.Add(PipelineCommand.Create());
         return root;
     }

@@ -1,3 +1,4 @@
+using System.Net;
 using Deedle;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
@@ -11,7 +12,8 @@ namespace PostRvq.Interactive;
 /// <summary>
 /// Registers PostRvq's notebook formatters: clips as players beside spectrograms, clip grids, comparison rows as
 /// tables, Plotly.NET charts and Deedle frames, all as self-contained HTML. Loaded as a kernel extension from a
-/// package, or with <c>PostRvqKernelExtension.Load()</c> after <c>#r</c> of the published dll.
+/// package (<c>#r "nuget: PostRvq.Interactive, X"</c>: .NET Interactive finds it in the package's
+/// interactive-extensions/dotnet folder), or with <c>PostRvqKernelExtension.Load()</c> after <c>#r</c> of the dll.
 /// </summary>
 public sealed class PostRvqKernelExtension : IKernelExtension
 {
@@ -19,22 +21,22 @@ public sealed class PostRvqKernelExtension : IKernelExtension
 
     public Task OnLoadAsync(Kernel kernel)
     {
-        RegisterFormatters();
-        KernelInvocationContext.Current?.Display(new HtmlFragment(LoadedHtml()), Html);
+        KernelInvocationContext.Current?.Display(Load(), Html);
         return Task.CompletedTask;
     }
 
-    /// <summary>Registers the formatters and returns the HTML to display once: plotly.js, inlined, so that charts
-    /// in the saved notebook render offline, and a line saying the extension is loaded.</summary>
+    /// <summary>Makes TorchSharp's native library load (<see cref="TorchSharpNatives"/>), registers the
+    /// formatters and returns the HTML to display once: plotly.js, inlined, so that charts in the saved notebook
+    /// render offline, and a line saying the extension is loaded.</summary>
     public static HtmlFragment Load()
     {
+        var fixes = TorchSharpNatives.Prepare().Select(line => $"<div class=\"postrvq-fix\">{WebUtility.HtmlEncode(line)}</div>").ToList();
         RegisterFormatters();
-        return new HtmlFragment(LoadedHtml());
+        return new HtmlFragment(LoadedHtml() + string.Concat(fixes));
     }
 
     public static void RegisterFormatters()
     {
-        SharedAssemblies.Install();
         Formatter.Register<HtmlFragment>((fragment, writer) => writer.Write(fragment.Html), Html);
         Formatter.Register<AudioClip>((clip, writer) => writer.Write(AudioHtml.PlayerWithSpectrogram(clip)), Html);
         Formatter.Register<ClipGrid>((grid, writer) => writer.Write(ClipGridHtml.Render(grid)), Html);

@@ -45,6 +45,25 @@ public class AudioFileErrorTests
     }
 
     [Fact]
+    public void TruncatedDataAfterAnOddSizedChunk()
+    {
+        using var folder = new AudioTempFolder();
+        var fmt = TestAudio.Wav(1, 1, 8000, 16, []).AsSpan(12, 24).ToArray();
+        var wav = TestAudio.Riff(fmt, TestAudio.Chunk("LIST", [1, 2, 3]), TestAudio.Chunk("data", new byte[200]));
+        AssertRejected(folder.WriteBytes("odd-cut.wav", wav[..120]), "truncated file: data chunk declares 200 bytes but only 64 remain");
+    }
+
+    [Fact]
+    public void FmtChunkTooShortForItsExtensibleTag()
+    {
+        using var folder = new AudioTempFolder();
+        var fmt = TestAudio.Wav(1, 1, 8000, 16, []).AsSpan(12, 24).ToArray();
+        fmt[8] = 0xFE;
+        fmt[9] = 0xFF;
+        AssertRejected(folder.WriteBytes("short-ext.wav", TestAudio.Riff(fmt, TestAudio.Chunk("data", new byte[8]))), "corrupt header");
+    }
+
+    [Fact]
     public void HeaderWithoutDataChunk()
     {
         using var folder = new AudioTempFolder();

@@ -28,6 +28,41 @@ public class AudioWavStreamingTests
             Assert.Equal((float)((i % 30000 - i % 7000) / 32768.0 * 0.5), clip.Samples[i]);
     }
 
+    [Fact]
+    public void DecodingReadsTheFileOneBlockAtATime()
+    {
+        const int frames = 3 * 65536;
+        var wav = Wav(channels: 2, sampleRate: 8000, new byte[frames * 4]);
+        using var stream = new ReadCountingStream(wav);
+        using var decoder = WavDecoder.Open("blocks.wav", stream);
+        var blocks = 0;
+        foreach (var block in decoder.MonoBlocks())
+        {
+            blocks++;
+            // Only the header and the blocks handed out so far have been read.
+            Assert.True(stream.Position <= 44 + blocks * 65536L * 4, $"{stream.Position} bytes read after {blocks} blocks");
+        }
+        Assert.Equal(3, blocks);
+        Assert.True(stream.LargestRead <= 65536 * 4, $"one read of {stream.LargestRead} bytes");
+    }
+
+    sealed class ReadCountingStream(byte[] bytes) : MemoryStream(bytes, writable: false)
+    {
+        public int LargestRead { get; private set; }
+
+        public override int Read(Span<byte> buffer)
+        {
+            LargestRead = Math.Max(LargestRead, buffer.Length);
+            return base.Read(buffer);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            LargestRead = Math.Max(LargestRead, count);
+            return base.Read(buffer, offset, count);
+        }
+    }
+
     [Theory]
     [InlineData(44100, 24000)]
     [InlineData(48000, 24000)]

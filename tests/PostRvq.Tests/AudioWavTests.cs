@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text;
 using PostRvq.Audio;
 
 namespace PostRvq.Tests;
@@ -95,6 +96,49 @@ public class AudioWavTests
         var wav = TestAudio.Riff(TestAudio.Chunk("LIST", [1, 2, 3]), fmt, TestAudio.Chunk("junk", new byte[7]), TestAudio.Chunk("data", Int16(16384, -16384)));
         var clip = AudioFile.Read(folder.WriteBytes("chunks.wav", wav));
         Assert.Equal([0.5f, -0.5f], clip.Samples);
+    }
+
+    [Fact]
+    public void WrittenHeadersAreTheCanonicalOnes()
+    {
+        using var folder = new AudioTempFolder();
+        var pcm = folder.File("pcm.wav");
+        WavWriter.Write(pcm, new AudioClip([0.5f, -0.5f, 0f], 16000));
+        Assert.Equal(TestAudio.Wav(1, 1, 16000, 16, Int16(16384, -16384, 0)), File.ReadAllBytes(pcm));
+
+        var ieee = folder.File("float.wav");
+        WavWriter.Write(ieee, new AudioClip([0.5f, -0.25f], 16000), WavSampleFormat.Float32);
+        var bytes = File.ReadAllBytes(ieee);
+        // RIFF, an 18-byte fmt chunk (cbSize 0), a fact chunk holding the sample count, then the data chunk.
+        Assert.Equal(58 + 8, bytes.Length);
+        Assert.Equal(18u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(16)));
+        Assert.Equal((ushort)3, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(20)));
+        Assert.Equal("fact", Encoding.ASCII.GetString(bytes, 38, 4));
+        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(46)));
+        Assert.Equal("data", Encoding.ASCII.GetString(bytes, 50, 4));
+        Assert.Equal([0.5f, -0.25f], AudioFile.Read(ieee).Samples);
+    }
+
+    [Fact]
+    public void ChannelsAreAveragedBeforeRoundingToFloat()
+    {
+        // Rounding each channel to float first would give 0 for both frames: 2^30 + 1 and 0.5 + 2^-40 are not floats.
+        using var folder = new AudioTempFolder();
+        var pcm32 = folder.WriteBytes("pcm32.wav", TestAudio.Wav(1, 2, 8000, 32, Int32((1 << 30) + 1, -(1 << 30))));
+        Assert.Equal([MathF.Pow(2, -32)], AudioFile.Read(pcm32).Samples);
+        var float64 = folder.WriteBytes("float64.wav", TestAudio.Wav(3, 2, 8000, 64, Float64(0.5 + Math.Pow(2, -40), -0.5)));
+        Assert.Equal([MathF.Pow(2, -41)], AudioFile.Read(float64).Samples);
+    }
+
+    [Fact]
+    public void PlaceholderDataSizeAfterAnOddSizedChunkReadsToTheEnd()
+    {
+        using var folder = new AudioTempFolder();
+        var fmt = TestAudio.Wav(1, 1, 8000, 16, []).AsSpan(12, 24).ToArray();
+        var data = TestAudio.Chunk("data", Int16(100, 200, 300));
+        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(4), 0xFFFFFFFF);
+        var wav = TestAudio.Riff(fmt, TestAudio.Chunk("junk", new byte[5]), data);
+        Assert.Equal([100f / 32768, 200f / 32768, 300f / 32768], AudioFile.Read(folder.WriteBytes("odd-stream.wav", wav)).Samples);
     }
 
     [Fact]

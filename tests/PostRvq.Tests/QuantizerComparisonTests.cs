@@ -59,7 +59,7 @@ public class QuantizerComparisonTests
     public void RowsForEachMethodAndBitrate_AtExactRatesWithinTheTargets()
     {
         using var model = TinyModel();
-        using var train = TrainLatents(model);
+        using var train = TrainLatents(model) with { ModelId = "0123456789abcdef" };
         using var folder = new TempFolder();
         var created = new List<WholeRvq>();
         var whole = new QuantizerMethod("whole-rvq", "RVQ without truncation", request =>
@@ -101,6 +101,7 @@ public class QuantizerComparisonTests
 
         var saved = QuantizerFile.Load(Path.Combine(folder.Path, "quantizers", "rvq.quantizer"));
         Assert.Equal(5, saved.Codebooks);
+        Assert.Equal("0123456789abcdef", QuantizerFile.ReadState(Path.Combine(folder.Path, "quantizers", "srvq.quantizer")).Provenance["modelId"]);
         var codes = SafetensorsFile.Load(Path.Combine(folder.Path, "codes.safetensors"));
         var frames = content(codes, "clip_frames").data<long>().ToArray();
         Assert.Equal([23L, 23L], frames);

@@ -43,8 +43,10 @@ static class BenchTrainCommand
             var mode = parse.GetValue(convolutions)!;
             // The trainer never turns oneDNN back on once it is off, so "native" holds for every trainer below.
             if (mode == "native") LibTorchCpu.UseExactConvolutions();
-            var seconds = new[] { false, true }.ToDictionary(adversarial => adversarial, adversarial => TimedSteps(
-                experiment with { Training = experiment.Training with { Adversarial = adversarial, AdversarialWarmupSteps = 0 } }, n, mode == "onednn"));
+            // glibc's default heap first: keeping freed pages cannot be undone in a process.
+            var defaultHeapSeconds = StepSeconds(experiment, n, mode == "onednn");
+            NativeHeap.KeepFreedPages();
+            var seconds = StepSeconds(experiment, n, mode == "onednn");
             // Counted after the trainers have set LibTorch's convolutions, so the count runs on the kernels they chose.
             var flops = TrainingStepFlops.For(experiment);
             var sgemm = SgemmFlopsPerSecond();
@@ -63,9 +65,14 @@ static class BenchTrainCommand
                     continue;
                 }
                 table.AddRow(name, $"{t:F3}", "s/step");
+                if (defaultHeapSeconds[adversarial] is { } d)
+                    table.AddRow($"{name}, glibc's default heap", $"{d:F3}", $"s/step: {d / t:F2}× the time with freed pages kept (as train does)");
                 table.AddRow(name.Replace("step", "rate"), $"{1 / t:F3}", "steps/s");
                 table.AddRow($"{name} achieved", $"{stepFlops / t / 1e9:F2}", $"GFLOP/s = {stepFlops / t / sgemm:P1} of sgemm");
             }
+            var (separateLosses, sharedLosses) = SpectralLossTiming.MedianSeconds(experiment, n);
+            table.AddRow("mel + STFT losses, forward and backward, each loss's own STFTs", $"{separateLosses:F3}", "s/step");
+            table.AddRow("mel + STFT losses, STFTs shared (as train does)", $"{sharedLosses:F3}", $"s/step: {separateLosses / sharedLosses:F2}× faster");
             table.AddRow("sgemm, 1024×1024 by 1024×1024 (median of 7)", $"{sgemm / 1e9:F1}", "GFLOP/s");
             var rtf = RealTimeFactor(experiment, parse.GetValue(rtfSeconds));
             table.AddRow("encode+decode real-time factor", $"{rtf:F4}", "s per s of audio");
@@ -80,6 +87,11 @@ static class BenchTrainCommand
         }));
         return command;
     }
+
+    /// <summary>Median seconds of a reconstruction-only (false) and an adversarial (true) step; null where training diverged.</summary>
+    static Dictionary<bool, double?> StepSeconds(ExperimentConfig experiment, int steps, bool forceOneDnn) =>
+        new[] { false, true }.ToDictionary(adversarial => adversarial, adversarial => TimedSteps(
+            experiment with { Training = experiment.Training with { Adversarial = adversarial, AdversarialWarmupSteps = 0 } }, steps, forceOneDnn));
 
     /// <summary>Median seconds per step, or null if training diverged (as oneDNN's wrong gradients can make it).</summary>
     static double? TimedSteps(ExperimentConfig config, int steps, bool forceOneDnn)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PostRvq.Audio;
 using PostRvq.Codecs;
+using PostRvq.IO;
 using Spectre.Console;
 
 namespace PostRvq.Cli.Commands;
@@ -13,14 +14,20 @@ static class DecodeCommand
         var input = new Argument<string>("codes") { Description = "The .codes file to decode" };
         var output = OutOption.File("WAV", shortAlias: true);
         var chunk = ChunkOption.Create();
+        var latentsOut = new Option<string?>("--latents-out")
+        {
+            Description = "Also write the quantizer's decoded latents (frames [T, D] float32) to this .npy file, for comparing with other readers",
+        };
         var codec = new CodecOptions();
-        var command = new Command("decode", "Decode a .codes file to WAV with the codec that made it (--codec C, or --model M --quantizer Q)") { input, output, chunk };
+        var command = new Command("decode", "Decode a .codes file to WAV with the codec that made it (--codec C, or --model M --quantizer Q)") { input, output, chunk, latentsOut };
         codec.AddTo(command);
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var (codesPath, outputPath) = (parse.GetValue(input)!, parse.GetValue(output)!);
             CliErrors.RequireExists(codesPath, "codes");
-            codec.Guard(parse).ReadsFile("codes", codesPath, "codes file").WritesFile("--out", outputPath);
+            var guard = codec.Guard(parse).ReadsFile("codes", codesPath, "codes file");
+            guard.WritesFile("--out", outputPath);
+            if (parse.GetValue(latentsOut) is { } latentsPath) guard.WritesFile("--latents-out", latentsPath);
             var codes = CodesFile.Load(codesPath);
             using var loaded = codec.Load(parse, needsQuantizer: true);
             AudioClip clip;
@@ -35,6 +42,13 @@ static class DecodeCommand
             WavWriter.Write(outputPath, clip);
             AnsiConsole.MarkupLine(Markup.Escape(
                 $"Wrote {outputPath}: {clip.DurationSeconds:F2} s at {clip.SampleRate} Hz from {codes.Codebooks} codebooks at {codes.Kbps:0.###} kbps."));
+            if (parse.GetValue(latentsOut) is { } npyPath)
+            {
+                using var latents = loaded.DecodeLatents(codes);
+                using var frames = latents[0].t();
+                NpyFile.Save(npyPath, frames);
+                AnsiConsole.MarkupLine(Markup.Escape($"Wrote {npyPath}: the decoded latents, [{string.Join(", ", frames.shape)}] float32."));
+            }
             return 0;
         }));
         return command;

@@ -139,7 +139,11 @@ static class FinetuneCommand
         // 64 points per centroid keeps the fit to minutes on a CPU; faiss's default of 256 changes little for RVQ stages.
         var quantizer = new StandardizedRvq(model.Options.LatentDim, new RvqOptions { KMeans = new KMeansOptions { MaxPointsPerCluster = 64, Iterations = 15 } })
         {
-            Provenance = { ["fittedOn"] = $"{clips.Count} of {train.Count} training clips, {frames.shape[0]} frames" },
+            Provenance =
+            {
+                ["fittedOn"] = $"{clips.Count} of {train.Count} training clips, {frames.shape[0]} frames",
+                ["modelId"] = ModelFile.IdOf(model),
+            },
         };
         quantizer.Fit(frames, new SynchronousProgress<FitProgress>(p =>
         {

@@ -75,7 +75,8 @@ public static class AudioFile
                 return null;
             }
             stream.Position = 0;
-            return decode(WavDecoder.Open(path, stream));
+            using var wav = WavDecoder.Open(path, stream);
+            return decode(wav);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

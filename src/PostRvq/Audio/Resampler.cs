@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using MathNet.Numerics;
 
 namespace PostRvq.Audio;
 
@@ -189,22 +190,8 @@ public static class Resampler
         var x = 2 * cutoff * t;
         var sinc = x == 0 ? 1 : Math.Sin(Math.PI * x) / (Math.PI * x);
         var r = t / halfWidth;
-        var window = BesselI0(KaiserBeta * Math.Sqrt(1 - r * r)) / BesselI0(KaiserBeta);
+        var window = SpecialFunctions.BesselI0(KaiserBeta * Math.Sqrt(1 - r * r)) / SpecialFunctions.BesselI0(KaiserBeta);
         return 2 * cutoff * sinc * window;
-    }
-
-    // Power series of the modified Bessel function of the first kind, order 0; converges fast for β ≤ 20.
-    static double BesselI0(double x)
-    {
-        var sum = 1.0;
-        var term = 1.0;
-        var quarterSquare = x * x / 4;
-        for (var k = 1; term > 1e-12 * sum; k++)
-        {
-            term *= quarterSquare / (k * (double)k);
-            sum += term;
-        }
-        return sum;
     }
 
     static int GreatestCommonDivisor(int a, int b)

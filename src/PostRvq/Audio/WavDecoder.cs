@@ -1,22 +1,19 @@
 using System.Buffers.Binary;
 using System.Text;
+using NAudio.Wave;
 
 namespace PostRvq.Audio;
 
 /// <summary>
-/// Parses RIFF/WAVE files, streamed in blocks: 8/16/24/32-bit integer PCM and 32/64-bit IEEE float, plain or WAVE_FORMAT_EXTENSIBLE,
-/// any channel count and rate, downmixed to mono by averaging. Does not handle RIFX (big-endian), RF64 (over 4 GB),
-/// or compressed encodings (ADPCM, µ-law, A-law): those are reported as unsupported.
+/// Reads RIFF/WAVE files with NAudio's <see cref="WaveFileReader"/>, streamed in blocks: 8/16/24/32-bit integer PCM and
+/// 32/64-bit IEEE float, plain or WAVE_FORMAT_EXTENSIBLE, any channel count and rate, downmixed to mono by averaging.
+/// Does not handle RIFX (big-endian), RF64 (over 4 GB), or compressed encodings (ADPCM, µ-law, A-law): those are
+/// reported as unsupported. Every failure is an <see cref="AudioFormatException"/> naming the file.
 /// </summary>
 static class WavDecoder
 {
-    internal const ushort FormatPcm = 1;
-    internal const ushort FormatIeeeFloat = 3;
-    const ushort FormatExtensible = 0xFFFE;
     // Writers that stream a WAV of unknown length leave this size and never patch it.
     const uint StreamingPlaceholderSize = 0xFFFFFFFF;
-
-    internal sealed record Format(ushort Encoding, int Channels, int SampleRate, int BlockAlign, int BitsPerSample);
 
     public static bool LooksLikeWav(ReadOnlySpan<byte> bytes) =>
         bytes.Length >= 12 && IsTag(bytes, 8, "WAVE") && (IsTag(bytes, 0, "RIFF") || IsTag(bytes, 0, "RIFX") || IsTag(bytes, 0, "RF64"));
@@ -25,142 +22,144 @@ static class WavDecoder
     /// Decodes the WAV in <paramref name="stream"/> (seekable, from its start); only the header chunks and one block of
     /// samples are held in memory at a time, so a long file costs its mono samples and no more.
     /// </summary>
-    public static AudioClip Decode(string path, Stream stream) => Open(path, stream).ReadAll();
+    public static AudioClip Decode(string path, Stream stream)
+    {
+        using var wav = Open(path, stream);
+        return wav.ReadAll();
+    }
 
     /// <summary>Parses the header of the WAV in <paramref name="stream"/> (seekable, from its start); no samples are read yet.</summary>
+    /// <remarks>The stream stays open when the returned reader is disposed.</remarks>
     public static WavMonoStream Open(string path, Stream stream)
     {
-        var length = stream.Length;
-        var bytes = ReadAt(stream, 0, (int)Math.Min(12, length));
-        if (bytes.Length < 12)
+        var head = new byte[12];
+        stream.Position = 0;
+        var headLength = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (headLength < 12)
         {
-            throw new AudioFormatException(path, $"truncated header: {bytes.Length} bytes is too short for a RIFF/WAVE header");
+            throw new AudioFormatException(path, $"truncated header: {headLength} bytes is too short for a RIFF/WAVE header");
         }
-        if (!IsTag(bytes, 8, "WAVE"))
+        if (!IsTag(head, 8, "WAVE"))
         {
             throw new AudioFormatException(path, "not a WAV file: no RIFF/WAVE header");
         }
-        if (!IsTag(bytes, 0, "RIFF"))
+        if (!IsTag(head, 0, "RIFF"))
         {
-            throw new AudioFormatException(path, $"unsupported WAV variant '{Encoding.ASCII.GetString(bytes[..4])}' (only little-endian RIFF is supported)");
+            throw new AudioFormatException(path, $"unsupported WAV variant '{Encoding.ASCII.GetString(head, 0, 4)}' (only little-endian RIFF is supported)");
         }
-
-        Format? format = null;
-        long dataOffset = -1;
-        long dataLength = 0;
-        long offset = 12;
-        while (offset + 8 <= length)
+        stream.Position = 0;
+        WaveFileReader reader;
+        try
         {
-            var header = ReadAt(stream, offset, 8);
-            var chunkSize = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4, 4));
-            var bodyOffset = offset + 8;
-            var available = length - bodyOffset;
-            if (IsTag(header, 0, "fmt "))
+            reader = new WaveFileReader(stream);
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException or EndOfStreamException or ArgumentException)
+        {
+            throw new AudioFormatException(path, HeaderError(e), e);
+        }
+        try
+        {
+            var format = SupportedFormat(path, reader.WaveFormat);
+            RequireWholeDataChunk(path, stream);
+            var frames = reader.Length / format.BlockAlign;
+            if (frames > Array.MaxLength)
             {
-                if (chunkSize > available)
-                {
-                    throw new AudioFormatException(path, $"truncated header: fmt chunk declares {chunkSize} bytes but only {available} remain");
-                }
-                format = ParseFormat(path, ReadAt(stream, bodyOffset, (int)chunkSize));
+                throw new AudioFormatException(path, $"too long: {frames} frames are more than one clip can hold");
             }
-            else if (IsTag(header, 0, "data"))
-            {
-                if (chunkSize > available && chunkSize != StreamingPlaceholderSize)
-                {
-                    throw new AudioFormatException(path, $"truncated file: data chunk declares {chunkSize} bytes but only {available} remain");
-                }
-                dataOffset = bodyOffset;
-                dataLength = Math.Min(chunkSize, available);
-            }
-            if (dataOffset >= 0 && format is not null)
-            {
-                break;
-            }
-            // Chunks are word-aligned: an odd-sized chunk is followed by one pad byte.
-            var next = bodyOffset + (long)chunkSize + (chunkSize & 1);
-            if (next > length)
-            {
-                break;
-            }
-            offset = next;
+            return new WavMonoStream(reader, format, (int)frames);
         }
-
-        if (format is null)
+        catch
         {
-            throw new AudioFormatException(path, "truncated or corrupt header: no fmt chunk");
+            reader.Dispose();
+            throw;
         }
-        if (dataOffset < 0)
-        {
-            throw new AudioFormatException(path, "truncated or corrupt header: no data chunk");
-        }
-        if (dataLength / format.BlockAlign > Array.MaxLength)
-        {
-            throw new AudioFormatException(path, $"too long: {dataLength / format.BlockAlign} frames are more than one clip can hold");
-        }
-        return new WavMonoStream(format, stream, dataOffset, (int)(dataLength / format.BlockAlign));
     }
 
-    static byte[] ReadAt(Stream stream, long offset, int count)
+    /// <summary>One line for what NAudio found wrong with the header chunks.</summary>
+    static string HeaderError(Exception e) => e switch
     {
-        var buffer = new byte[count];
-        stream.Position = offset;
-        stream.ReadExactly(buffer);
-        return buffer;
+        EndOfStreamException => "truncated header: the file ends inside its fmt chunk or a chunk header",
+        FormatException when e.Message.Contains("data chunk", StringComparison.OrdinalIgnoreCase) => "truncated or corrupt header: no data chunk",
+        FormatException when e.Message.Contains("fmt chunk", StringComparison.OrdinalIgnoreCase) => "truncated or corrupt header: no fmt chunk",
+        _ => $"unsupported WAV encoding or corrupt header ({e.Message})",
+    };
+
+    /// <summary>
+    /// NAudio cuts a data chunk that runs past the end of the file to the bytes that are there; a file that ends early
+    /// is refused instead, unless its data size is the streaming placeholder. The reader leaves
+    /// <paramref name="stream"/> at the first sample, just after the data chunk's size.
+    /// </summary>
+    static void RequireWholeDataChunk(string path, Stream stream)
+    {
+        var dataOffset = stream.Position;
+        Span<byte> header = stackalloc byte[8];
+        stream.Position = dataOffset - header.Length;
+        stream.ReadExactly(header);
+        var declared = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+        var available = stream.Length - dataOffset;
+        if (IsTag(header, 0, "data") && declared > available && declared != StreamingPlaceholderSize)
+        {
+            throw new AudioFormatException(path, $"truncated file: data chunk declares {declared} bytes but only {available} remain");
+        }
+        stream.Position = dataOffset;
     }
 
-    static Format ParseFormat(string path, ReadOnlySpan<byte> fmt)
+    /// <summary>The plain PCM or IEEE-float format of <paramref name="format"/>, if this decoder reads it.</summary>
+    static WaveFormat SupportedFormat(string path, WaveFormat format)
     {
-        if (fmt.Length < 16)
+        if (format.Encoding == WaveFormatEncoding.Extensible)
         {
-            throw new AudioFormatException(path, $"corrupt header: fmt chunk has {fmt.Length} bytes, expected at least 16");
+            format = WaveFormat.CreateCustomFormat(SubFormatTag(path, format), format.SampleRate, format.Channels, format.AverageBytesPerSecond, format.BlockAlign, format.BitsPerSample);
         }
-        var encoding = BinaryPrimitives.ReadUInt16LittleEndian(fmt);
-        var channels = BinaryPrimitives.ReadUInt16LittleEndian(fmt[2..]);
-        var sampleRate = BinaryPrimitives.ReadUInt32LittleEndian(fmt[4..]);
-        var blockAlign = BinaryPrimitives.ReadUInt16LittleEndian(fmt[12..]);
-        var bits = BinaryPrimitives.ReadUInt16LittleEndian(fmt[14..]);
-        if (encoding == FormatExtensible)
-        {
-            if (fmt.Length < 40)
-            {
-                throw new AudioFormatException(path, $"corrupt header: WAVE_FORMAT_EXTENSIBLE fmt chunk has {fmt.Length} bytes, expected 40");
-            }
-            // The sub-format GUID starts with the plain format tag (KSDATAFORMAT_SUBTYPE_PCM / _IEEE_FLOAT).
-            encoding = BinaryPrimitives.ReadUInt16LittleEndian(fmt[24..]);
-        }
-        if (channels == 0)
+        if (format.Channels == 0)
         {
             throw new AudioFormatException(path, "corrupt header: 0 channels");
         }
-        if (sampleRate == 0 || sampleRate > int.MaxValue)
+        if (format.SampleRate <= 0)
         {
-            throw new AudioFormatException(path, $"corrupt header: sample rate {sampleRate}");
+            throw new AudioFormatException(path, $"corrupt header: sample rate {(uint)format.SampleRate}");
         }
-        var supported = encoding switch
+        var bits = format.BitsPerSample;
+        var supported = format.Encoding switch
         {
-            FormatPcm => bits is 8 or 16 or 24 or 32,
-            FormatIeeeFloat => bits is 32 or 64,
+            WaveFormatEncoding.Pcm => bits is 8 or 16 or 24 or 32,
+            WaveFormatEncoding.IeeeFloat => bits is 32 or 64,
             _ => false,
         };
         if (!supported)
         {
-            throw new AudioFormatException(path, $"unsupported WAV encoding: format tag 0x{encoding:X4} with {bits} bits per sample (supported: 8/16/24/32-bit PCM, 32/64-bit float)");
+            throw new AudioFormatException(path, $"unsupported WAV encoding: format tag 0x{(ushort)format.Encoding:X4} with {bits} bits per sample (supported: 8/16/24/32-bit PCM, 32/64-bit float)");
         }
-        if (blockAlign != channels * (bits / 8))
+        if (format.BlockAlign != format.Channels * (bits / 8))
         {
-            throw new AudioFormatException(path, $"corrupt header: block align {blockAlign} does not match {channels} channels of {bits} bits");
+            throw new AudioFormatException(path, $"corrupt header: block align {format.BlockAlign} does not match {format.Channels} channels of {bits} bits");
         }
-        return new Format(encoding, channels, (int)sampleRate, blockAlign, bits);
+        return format;
     }
 
-    internal static double ReadSample(Format format, ReadOnlySpan<byte> sample) => (format.Encoding, format.BitsPerSample) switch
+    /// <summary>The plain format tag a WAVE_FORMAT_EXTENSIBLE header wraps: its sub-format GUID starts with it (KSDATAFORMAT_SUBTYPE_PCM / _IEEE_FLOAT).</summary>
+    static WaveFormatEncoding SubFormatTag(string path, WaveFormat format)
+    {
+        // NAudio returns the 22 extension bytes (valid bits, channel mask, sub-format GUID) raw or parsed, depending on the header.
+        var subFormat = format switch
+        {
+            WaveFormatExtensible extensible => extensible.SubFormat.ToByteArray(),
+            WaveFormatExtraData { ExtraData.Length: >= 22 } raw => raw.ExtraData[6..22],
+            _ => throw new AudioFormatException(path, $"corrupt header: WAVE_FORMAT_EXTENSIBLE fmt chunk has {18 + format.ExtraSize} bytes, expected 40"),
+        };
+        return (WaveFormatEncoding)BinaryPrimitives.ReadUInt16LittleEndian(subFormat);
+    }
+
+    // Converted here in double rather than by NAudio's sample providers: those round 32-bit integer and 64-bit float
+    // samples to float before the channels are averaged, which would move multi-channel results by a rounding step.
+    internal static double ReadSample(WaveFormat format, ReadOnlySpan<byte> sample) => (format.Encoding, format.BitsPerSample) switch
     {
         // 8-bit WAV is unsigned with its zero at 128.
-        (FormatPcm, 8) => (sample[0] - 128) / 128.0,
-        (FormatPcm, 16) => BinaryPrimitives.ReadInt16LittleEndian(sample) / 32768.0,
-        (FormatPcm, 24) => ((sample[0] << 8 | sample[1] << 16 | sample[2] << 24) >> 8) / 8388608.0,
-        (FormatPcm, 32) => BinaryPrimitives.ReadInt32LittleEndian(sample) / 2147483648.0,
-        (FormatIeeeFloat, 32) => BinaryPrimitives.ReadSingleLittleEndian(sample),
+        (WaveFormatEncoding.Pcm, 8) => (sample[0] - 128) / 128.0,
+        (WaveFormatEncoding.Pcm, 16) => BinaryPrimitives.ReadInt16LittleEndian(sample) / 32768.0,
+        (WaveFormatEncoding.Pcm, 24) => ((sample[0] << 8 | sample[1] << 16 | sample[2] << 24) >> 8) / 8388608.0,
+        (WaveFormatEncoding.Pcm, 32) => BinaryPrimitives.ReadInt32LittleEndian(sample) / 2147483648.0,
+        (WaveFormatEncoding.IeeeFloat, 32) => BinaryPrimitives.ReadSingleLittleEndian(sample),
         _ => BinaryPrimitives.ReadDoubleLittleEndian(sample),
     };
 
@@ -168,8 +167,8 @@ static class WavDecoder
         bytes.Length >= offset + 4 && bytes.Slice(offset, 4).SequenceEqual(Encoding.ASCII.GetBytes(tag));
 }
 
-/// <summary>A WAV file's samples averaged to mono, read from its stream one block at a time.</summary>
-sealed class WavMonoStream(WavDecoder.Format format, Stream stream, long dataOffset, int frames)
+/// <summary>A WAV file's samples averaged to mono, read through NAudio's <see cref="WaveFileReader"/> one block at a time.</summary>
+sealed class WavMonoStream(WaveFileReader reader, WaveFormat format, int frames) : IDisposable
 {
     // 64 Ki frames per block: the file's bytes are never all in memory.
     const int BlockFrames = 1 << 16;
@@ -202,12 +201,12 @@ sealed class WavMonoStream(WavDecoder.Format format, Stream stream, long dataOff
         var channelScale = 1f / format.Channels;
         var block = new byte[Math.Min(frames, BlockFrames) * format.BlockAlign];
         var mono = new float[Math.Min(frames, BlockFrames)];
-        stream.Position = dataOffset;
+        reader.Position = 0;
         for (var first = 0; first < frames; first += mono.Length)
         {
             var count = Math.Min(mono.Length, frames - first);
             var data = block.AsSpan(0, count * format.BlockAlign);
-            stream.ReadExactly(data);
+            ReadExactly(data);
             for (var frame = 0; frame < count; frame++)
             {
                 var sum = 0.0;
@@ -221,4 +220,19 @@ sealed class WavMonoStream(WavDecoder.Format format, Stream stream, long dataOff
             yield return mono.AsMemory(0, count);
         }
     }
+
+    void ReadExactly(Span<byte> data)
+    {
+        for (var filled = 0; filled < data.Length;)
+        {
+            var read = reader.Read(data[filled..]);
+            if (read == 0)
+            {
+                throw new EndOfStreamException($"The WAV data ended {data.Length - filled} bytes early.");
+            }
+            filled += read;
+        }
+    }
+
+    public void Dispose() => reader.Dispose();
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using NAudio.Wave;
 using PostRvq.IO;
 
 namespace PostRvq.Audio;
@@ -12,10 +13,11 @@ public enum WavSampleFormat
     Float32,
 }
 
-/// <summary>Writes mono WAV files atomically (see <see cref="AtomicFile"/>).</summary>
+/// <summary>Writes mono WAV files atomically (see <see cref="AtomicFile"/>) with NAudio's <see cref="WaveFileWriter"/>.</summary>
 public static class WavWriter
 {
-    const int RiffHeaderBytes = 12;
+    // RIFF header (12), fmt chunk (8 + 18 for float), fact chunk (12, float only) and data chunk header (8).
+    const long MaxHeaderBytes = 58;
 
     /// <exception cref="ArgumentException"><paramref name="clip"/> contains NaN or infinite samples.</exception>
     public static void Write(string path, AudioClip clip, WavSampleFormat format = WavSampleFormat.Pcm16)
@@ -27,57 +29,24 @@ public static class WavWriter
         {
             throw new ArgumentException($"Cannot write {path}: sample {firstNonFinite} of the clip is {clip.Samples[firstNonFinite]}.", nameof(clip));
         }
-        var header = Header(clip, format);
-        AtomicFile.Write(path, stream =>
-        {
-            stream.Write(header);
-            WriteSamples(stream, clip.Samples, format);
-        });
-    }
-
-    /// <summary>Everything before the samples: the RIFF, fmt, (for float) fact and data chunk headers.</summary>
-    static byte[] Header(AudioClip clip, WavSampleFormat format)
-    {
-        var isFloat = format == WavSampleFormat.Float32;
-        var bytesPerSample = isFloat ? 4 : 2;
-        // Float WAVs carry the 2-byte cbSize extension and a fact chunk, as the WAVE spec asks for non-PCM data.
-        var fmtBytes = isFloat ? 18 : 16;
-        var factChunkBytes = isFloat ? 12 : 0;
-        var dataBytes = (long)clip.Length * bytesPerSample;
-        var total = RiffHeaderBytes + 8 + fmtBytes + factChunkBytes + 8 + dataBytes;
-        if (total > uint.MaxValue)
+        var bytesPerSample = format == WavSampleFormat.Float32 ? 4 : 2;
+        if (MaxHeaderBytes + (long)clip.Length * bytesPerSample > uint.MaxValue)
         {
             throw new ArgumentException($"The clip is too long for a WAV file ({clip.Length} samples).", nameof(clip));
         }
-        var bytes = new byte[total - dataBytes];
-        var span = bytes.AsSpan();
-        "RIFF"u8.CopyTo(span);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[4..], (uint)(total - 8));
-        "WAVE"u8.CopyTo(span[8..]);
-        var offset = RiffHeaderBytes;
-        "fmt "u8.CopyTo(span[offset..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[(offset + 4)..], (uint)fmtBytes);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[(offset + 8)..], (ushort)(isFloat ? 3 : 1));
-        BinaryPrimitives.WriteUInt16LittleEndian(span[(offset + 10)..], 1);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[(offset + 12)..], (uint)clip.SampleRate);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[(offset + 16)..], (uint)(clip.SampleRate * bytesPerSample));
-        BinaryPrimitives.WriteUInt16LittleEndian(span[(offset + 20)..], (ushort)bytesPerSample);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[(offset + 22)..], (ushort)(bytesPerSample * 8));
-        offset += 8 + fmtBytes;
-        if (isFloat)
+        // NAudio writes the canonical headers: 44 bytes for PCM; for float, the fmt chunk's cbSize and a fact chunk, as the WAVE spec asks for non-PCM data.
+        var waveFormat = format == WavSampleFormat.Float32
+            ? WaveFormat.CreateIeeeFloatWaveFormat(clip.SampleRate, 1)
+            : new WaveFormat(clip.SampleRate, 16, 1);
+        AtomicFile.Write(path, stream =>
         {
-            "fact"u8.CopyTo(span[offset..]);
-            BinaryPrimitives.WriteUInt32LittleEndian(span[(offset + 4)..], 4);
-            BinaryPrimitives.WriteUInt32LittleEndian(span[(offset + 8)..], (uint)clip.Length);
-            offset += factChunkBytes;
-        }
-        "data"u8.CopyTo(span[offset..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[(offset + 4)..], (uint)dataBytes);
-        return bytes;
+            using var writer = new WaveFileWriter(stream, waveFormat);
+            WriteSamples(writer, clip.Samples, format);
+        });
     }
 
     /// <summary>Encodes samples through one 64 KiB buffer, so a long clip is never held twice.</summary>
-    static void WriteSamples(Stream stream, float[] samples, WavSampleFormat format)
+    static void WriteSamples(WaveFileWriter writer, float[] samples, WavSampleFormat format)
     {
         var bytesPerSample = format == WavSampleFormat.Float32 ? 4 : 2;
         var buffer = new byte[1 << 16];
@@ -95,12 +64,12 @@ public static class WavWriter
                 }
                 else
                 {
-                    // Scale by 2^15 so that reading (which divides by 2^15) returns the written value exactly.
+                    // Scale by 2^15 (not NAudio's 2^15 - 1) so that reading, which divides by 2^15, returns the written value exactly.
                     var quantized = Math.Clamp(MathF.Round(sample * 32768f), short.MinValue, short.MaxValue);
                     BinaryPrimitives.WriteInt16LittleEndian(span[(i * 2)..], (short)quantized);
                 }
             }
-            stream.Write(span);
+            writer.Write(span);
         }
     }
 }

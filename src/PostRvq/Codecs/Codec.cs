@@ -183,12 +183,15 @@ public sealed class Codec : IDisposable
     /// <exception cref="InvalidDataException">The codes were made with another model or quantizer, or do not fit this one.</exception>
     public AudioClip Decode(EncodedAudio codes, ChunkingOptions? chunking = null)
     {
-        var quantizer = RequireCompatible(codes);
         var length = checked((int)codes.SampleLength);
-        if (codes.Frames == 0) return new AudioClip(new float[length], codes.SampleRate);
+        if (codes.Frames == 0)
+        {
+            RequireCompatible(codes);
+            return new AudioClip(new float[length], codes.SampleRate);
+        }
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var latents = quantizer.Decode(codes.ToTensor());
+        var latents = DecodeLatents(codes);
         var decoded = LatentCodec.Decode(Model, latents, LengthAtCodecRate(codes), chunking);
         var atOriginalRate = Resampler.Resample(decoded, codes.SampleRate);
         if (atOriginalRate.Length == length) return atOriginalRate;
@@ -196,6 +199,16 @@ public sealed class Codec : IDisposable
         var samples = new float[length];
         Array.Copy(atOriginalRate.Samples, samples, Math.Min(length, atOriginalRate.Length));
         return new AudioClip(samples, codes.SampleRate);
+    }
+
+    /// <summary>The quantized latents [1, D, T] that <paramref name="codes"/> stand for, before the autoencoder's decoder.</summary>
+    /// <exception cref="InvalidDataException">The codes were made with another model or quantizer, or do not fit this one.</exception>
+    public Tensor DecodeLatents(EncodedAudio codes)
+    {
+        var quantizer = RequireCompatible(codes);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return quantizer.Decode(codes.ToTensor()).MoveToOuterDisposeScope();
     }
 
     /// <summary>Encode then decode: through the quantizer's latents z_q when there is one, else as <see cref="Reconstruction"/>.</summary>

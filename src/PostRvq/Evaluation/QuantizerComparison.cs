@@ -51,7 +51,7 @@ public static class QuantizerComparison
         try
         {
             var rows = new List<ComparisonRow>();
-            var context = new Context(options, model, evaluation, clips, fitFrames, frameRate, trainingSteps, progress, codes);
+            var context = new Context(options, model, evaluation, clips, fitFrames, frameRate, trainingSteps, progress, codes, train.ModelId);
             if (options.IncludeContinuous) rows.Add(Continuous(context));
             foreach (var method in methods) rows.AddRange(RunMethod(context, method));
             if (options.SaveCodes) SaveCodes(options, codes, evaluation, clipIds ?? DefaultIds(clips.Count), frameRate);
@@ -83,7 +83,7 @@ public static class QuantizerComparison
             foreach (var kbps in options.TargetKbps) Bitrate.RequireOneCodebook(kbps, quantizer.CodebookSizes[0], frameRate);
         using var evaluation = EncodeClips(model, clips, options);
         using var noFitFrames = zeros(0, quantizer.Dimension);
-        var context = new Context(options, model, evaluation, clips, noFitFrames, frameRate, trainingSteps, progress, []);
+        var context = new Context(options, model, evaluation, clips, noFitFrames, frameRate, trainingSteps, progress, [], "");
         var targets = quantizer is ITruncatableQuantizer ? options.TargetKbps : [quantizer.Kbps(frameRate)];
         var rows = new List<ComparisonRow>();
         foreach (var kbps in targets)
@@ -105,7 +105,8 @@ public static class QuantizerComparison
     }
 
     sealed record Context(ComparisonOptions Options, Autoencoder Model, EvaluationLatents Evaluation, IReadOnlyList<AudioClip> Clips,
-        Tensor FitFrames, double FrameRate, long TrainingSteps, IProgress<ComparisonProgress>? Progress, List<KeyValuePair<string, Tensor>> Codes);
+        Tensor FitFrames, double FrameRate, long TrainingSteps, IProgress<ComparisonProgress>? Progress, List<KeyValuePair<string, Tensor>> Codes,
+        string ModelId);
 
     static void RequireCompatible(Autoencoder model, LatentSet train, IReadOnlyList<AudioClip> clips, IReadOnlyList<string>? clipIds)
     {
@@ -175,7 +176,7 @@ public static class QuantizerComparison
         {
             var total = 1 + requests.Count;
             var fitSeconds = Fit(context, method.Kind, truncatable, deepest, 0, total);
-            SaveQuantizer(options, method.Kind, truncatable);
+            SaveQuantizer(context, method.Kind, truncatable);
             foreach (var request in requests)
             {
                 var quantizer = TruncateToBudget(truncatable, request.BitsPerFrameBudget);
@@ -188,7 +189,7 @@ public static class QuantizerComparison
         {
             var quantizer = request == deepest ? first : method.Create(request);
             var fitSeconds = Fit(context, method.Kind, quantizer, request, 2 * rows.Count, steps);
-            if (request == deepest) SaveQuantizer(options, method.Kind, quantizer);
+            if (request == deepest) SaveQuantizer(context, method.Kind, quantizer);
             rows.Add(Evaluate(context, method.Kind, quantizer, request, fitSeconds, 2 * rows.Count + 2, steps));
         }
         return rows;
@@ -303,10 +304,12 @@ public static class QuantizerComparison
         };
     }
 
-    static void SaveQuantizer(ComparisonOptions options, string method, IQuantizer quantizer)
+    static void SaveQuantizer(Context context, string method, IQuantizer quantizer)
     {
-        if (options.OutputFolder is { } folder)
-            quantizer.Save(Path.Combine(folder, "quantizers", method + QuantizerFile.Extension));
+        if (context.Options.OutputFolder is not { } folder) return;
+        // A quantizer is only meaningful on the latents of the model it was fitted on, so its file names that model.
+        if (quantizer is FrameQuantizer frame && context.ModelId != "") frame.Provenance["modelId"] = context.ModelId;
+        quantizer.Save(Path.Combine(folder, "quantizers", method + QuantizerFile.Extension));
     }
 
     /// <summary>codes.safetensors: each row's codes as "METHOD@KBPSkbps" [ΣT, nq] int64, clips back to back as in "clip_frames".</summary>

@@ -1,5 +1,6 @@
 // The safetensors format (Hugging Face, github.com/huggingface/safetensors): a JSON header then raw tensor bytes.
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using static TorchSharp.torch;
 
@@ -49,7 +50,8 @@ public static class SafetensorsFile
     static byte[] Header(IReadOnlyList<(string Key, Tensor Value)> tensors, IReadOnlyDictionary<string, string>? metadata)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        // Relaxed escaping writes quotes as \" rather than \u0022, so JSON held in metadata stays readable in the raw header.
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             if (metadata is { Count: > 0 })

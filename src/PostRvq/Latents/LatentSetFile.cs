@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PostRvq.IO;
@@ -103,10 +102,5 @@ public static class LatentSetFile
     static string Required(IReadOnlyDictionary<string, string> metadata, string key) =>
         metadata.TryGetValue(key, out var value) ? value : throw new InvalidDataException($"the metadata has no '{key}'");
 
-    static string FramesHash(Tensor frames)
-    {
-        using var scope = NewDisposeScope();
-        var cpu = frames.detach().cpu().contiguous();
-        return Convert.ToHexStringLower(SHA256.HashData(cpu.bytes));
-    }
+    static string FramesHash(Tensor frames) => TensorHash.Sha256([frames]);
 }

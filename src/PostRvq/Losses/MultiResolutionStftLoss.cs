@@ -33,4 +33,8 @@ public sealed class MultiResolutionStftLoss
         return SpectralDistance.MultiResolutionLogStft(reference, estimate, _fftSizes, stableMagnitude: true)
             .mean().MoveToOuterDisposeScope();
     }
+
+    /// <summary>The same loss on magnitudes that the mel loss may share; call inside a dispose scope, which owns the result.</summary>
+    internal Tensor Forward(MagnitudeSpectra estimate, MagnitudeSpectra reference) =>
+        SpectralDistance.MultiResolutionLogStft(reference, estimate, _fftSizes).mean();
 }

@@ -30,4 +30,8 @@ public sealed class MultiScaleMelLoss
         return SpectralDistance.MultiScaleLogMel(reference, estimate, _sampleRate, _scales, stableMagnitude: true)
             .mean().MoveToOuterDisposeScope();
     }
+
+    /// <summary>The same loss on magnitudes that the STFT loss may share; call inside a dispose scope, which owns the result.</summary>
+    internal Tensor Forward(MagnitudeSpectra estimate, MagnitudeSpectra reference) =>
+        SpectralDistance.MultiScaleLogMel(reference, estimate, _sampleRate, _scales).mean();
 }

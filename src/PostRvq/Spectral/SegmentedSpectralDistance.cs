@@ -20,7 +20,7 @@ static class SegmentedSpectralDistance
     /// </summary>
     internal static long SegmentCount(long length, int segment) => Math.Max(1, length / segment);
 
-    /// <summary>As <see cref="SpectralDistance.MultiScaleLogMel"/> (plain |X|), per segment; inputs [B, T] or [B, 1, T], returns [B] float64.</summary>
+    /// <summary>As <see cref="SpectralDistance.MultiScaleLogMel(Tensor, Tensor, int, IReadOnlyList{ValueTuple{int, int}}, bool)"/> (plain |X|), per segment; inputs [B, T] or [B, 1, T], returns [B] float64.</summary>
     internal static Tensor MultiScaleLogMel(Tensor reference, Tensor estimate, int sampleRate, IReadOnlyList<(int Window, int Mels)> scales, int segment)
     {
         var (r, e) = AudioBatch.CutToShorter(reference, estimate);
@@ -33,7 +33,7 @@ static class SegmentedSpectralDistance
         return total;
     }
 
-    /// <summary>As <see cref="SpectralDistance.MultiResolutionLogStft"/> (plain |X|), per segment; inputs [B, T] or [B, 1, T], returns [B] float64.</summary>
+    /// <summary>As <see cref="SpectralDistance.MultiResolutionLogStft(Tensor, Tensor, IReadOnlyList{int}, bool)"/> (plain |X|), per segment; inputs [B, T] or [B, 1, T], returns [B] float64.</summary>
     internal static Tensor MultiResolutionLogStft(Tensor reference, Tensor estimate, IReadOnlyList<int> fftSizes, int segment)
     {
         var (r, e) = AudioBatch.CutToShorter(reference, estimate);

@@ -15,35 +15,44 @@ static class SpectralDistance
     internal static Tensor MultiScaleLogMel(
         Tensor reference, Tensor estimate, int sampleRate, IReadOnlyList<(int Window, int Mels)> scales, bool stableMagnitude)
     {
-        var (r, e) = AudioBatch.CutToShorter(reference, estimate);
-        var total = zeros(r.shape[0], dtype: r.dtype, device: r.device);
-        foreach (var (window, mels) in scales)
-        {
-            var filterbank = MelFilterbank.Create(sampleRate, window, mels, r.dtype, r.device);
-            var hop = window / 4;
-            total = total + LogL1(
-                filterbank.matmul(Magnitude(r, window, hop, stableMagnitude)),
-                filterbank.matmul(Magnitude(e, window, hop, stableMagnitude)));
-        }
-        return total;
+        var (r, e) = Spectra(reference, estimate, stableMagnitude);
+        return MultiScaleLogMel(r, e, sampleRate, scales);
     }
 
     /// <summary>Sum over FFT sizes of mean |log10 |X_ref| − log10 |X_est||, hop n/4; inputs [B, T] or [B, 1, T], returns [B].</summary>
     internal static Tensor MultiResolutionLogStft(Tensor reference, Tensor estimate, IReadOnlyList<int> fftSizes, bool stableMagnitude)
     {
+        var (r, e) = Spectra(reference, estimate, stableMagnitude);
+        return MultiResolutionLogStft(r, e, fftSizes);
+    }
+
+    /// <summary>Both signals cut to the shorter length, as magnitude sources that the mel and STFT distances can share.</summary>
+    internal static (MagnitudeSpectra Reference, MagnitudeSpectra Estimate) Spectra(Tensor reference, Tensor estimate, bool stableMagnitude)
+    {
         var (r, e) = AudioBatch.CutToShorter(reference, estimate);
-        var total = zeros(r.shape[0], dtype: r.dtype, device: r.device);
-        foreach (var nFft in fftSizes)
+        return (new MagnitudeSpectra(r, stableMagnitude), new MagnitudeSpectra(e, stableMagnitude));
+    }
+
+    /// <summary>The mel distance on magnitudes that may already have served another distance; returns [B].</summary>
+    internal static Tensor MultiScaleLogMel(
+        MagnitudeSpectra reference, MagnitudeSpectra estimate, int sampleRate, IReadOnlyList<(int Window, int Mels)> scales)
+    {
+        var total = zeros(reference.BatchSize, dtype: reference.Dtype, device: reference.Device);
+        foreach (var (window, mels) in scales)
         {
-            total = total + LogL1(
-                Magnitude(r, nFft, nFft / 4, stableMagnitude),
-                Magnitude(e, nFft, nFft / 4, stableMagnitude));
+            var filterbank = MelFilterbank.Create(sampleRate, window, mels, reference.Dtype, reference.Device);
+            total = total + LogL1(filterbank.matmul(reference.Of(window)), filterbank.matmul(estimate.Of(window)));
         }
         return total;
     }
 
-    static Tensor Magnitude(Tensor audio, int nFft, int hop, bool stable) =>
-        stable ? Stft.StableMagnitude(audio, nFft, hop) : Stft.Magnitude(audio, nFft, hop);
+    /// <summary>The STFT distance on magnitudes that may already have served another distance; returns [B].</summary>
+    internal static Tensor MultiResolutionLogStft(MagnitudeSpectra reference, MagnitudeSpectra estimate, IReadOnlyList<int> fftSizes)
+    {
+        var total = zeros(reference.BatchSize, dtype: reference.Dtype, device: reference.Device);
+        foreach (var nFft in fftSizes) total = total + LogL1(reference.Of(nFft), estimate.Of(nFft));
+        return total;
+    }
 
     /// <summary>Per-item mean of |log10(max(a, floor)) − log10(max(b, floor))| over [B, F, N] → [B].</summary>
     static Tensor LogL1(Tensor a, Tensor b) =>

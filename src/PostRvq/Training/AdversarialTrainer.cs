@@ -35,8 +35,7 @@ public abstract class AdversarialTrainer : IDisposable
     IReadOnlyList<Parameter> generatorParameters = [];
     readonly RandomCrops crops;
     readonly IReadOnlyList<AudioClip> validationClips;
-    readonly MultiScaleMelLoss melLoss;
-    readonly MultiResolutionStftLoss stftLoss;
+    readonly MelAndStftLoss spectralLoss;
     readonly WaveformLoss waveformLoss;
     readonly TrainingLog log;
     string? lastCheckpoint;
@@ -96,8 +95,7 @@ public abstract class AdversarialTrainer : IDisposable
         // SI-SDR of a silent crop is undefined, and one such crop would swamp the mean.
         validationClips = EvaluationCrops.Fixed(validationSet, (int)Math.Round(t.ValidationSeconds * sampleRate))
             .Where(crop => !crop.IsSilent).ToList();
-        melLoss = new MultiScaleMelLoss(sampleRate);
-        stftLoss = new MultiResolutionStftLoss();
+        spectralLoss = new MelAndStftLoss(sampleRate);
         waveformLoss = new WaveformLoss(config.Model.HopLength);
         log = new TrainingLog(runFolder);
     }
@@ -222,8 +220,7 @@ public abstract class AdversarialTrainer : IDisposable
             DiscriminatorOptimizer.step();
         }
 
-        var mel = melLoss.Forward(reconstruction, audio);
-        var stft = stftLoss.Forward(reconstruction, audio);
+        var (mel, stft) = spectralLoss.Forward(reconstruction, audio);
         var total = mel * weights.Mel + stft * weights.Stft;
         losses["mel"] = EnsureFinite(mel, "mel");
         losses["stft"] = EnsureFinite(stft, "stft");

@@ -92,26 +92,53 @@ public class ParserFuzzTests(ITestOutputHelper output)
         }, ciCases: 1000);
     }
 
+    /// <summary>An RVQ of 2 × 4 entries and an FSQ on 8-d latents, saved: small valid quantizer files of two kinds.</summary>
+    static string[] SmallQuantizers(TempFolder folder)
+    {
+        var rvqPath = folder.File("rvq" + QuantizerFile.Extension);
+        var fsqPath = folder.File("fsq" + QuantizerFile.Extension);
+        using var latents = randn(64, 8, generator: new Generator(3));
+        var rvq = new ResidualVectorQuantizer(8, new RvqOptions { Codebooks = 2, CodebookSize = 4, KMeans = new KMeansOptions { Iterations = 2 } });
+        rvq.Fit(latents);
+        rvq.Save(rvqPath);
+        var fsq = new FiniteScalarQuantizer(8, new FsqOptions());
+        fsq.Fit(latents);
+        fsq.Save(fsqPath);
+        return [rvqPath, fsqPath];
+    }
+
     [Fact]
     public void QuantizerReaderLoadsOrThrowsInvalidDataException()
     {
         using var folder = new TempFolder();
-        var rvqPath = folder.File("rvq" + QuantizerFile.Extension);
-        var fsqPath = folder.File("fsq" + QuantizerFile.Extension);
-        using (var latents = randn(64, 8, generator: new Generator(3)))
-        {
-            var rvq = new ResidualVectorQuantizer(8, new RvqOptions { Codebooks = 2, CodebookSize = 4, KMeans = new KMeansOptions { Iterations = 2 } });
-            rvq.Fit(latents);
-            rvq.Save(rvqPath);
-            var fsq = new FiniteScalarQuantizer(8, new FsqOptions());
-            fsq.Fit(latents);
-            fsq.Save(fsqPath);
-        }
         Check(new FuzzTarget
         {
             Name = "quantizer",
             Extension = QuantizerFile.Extension,
-            Valid = [File.ReadAllBytes(rvqPath), File.ReadAllBytes(fsqPath)],
+            Valid = [.. SmallQuantizers(folder).Select(File.ReadAllBytes)],
+            Fields = [0, 4],
+            EditHeader = FuzzTarget.EditSafetensorsHeader,
+            Documented = typeof(InvalidDataException),
+            Load = path => Assert.NotNull(QuantizerFile.Load(path)),
+        }, ciCases: 2000);
+    }
+
+    [Fact]
+    public void FirstFormatQuantizerReaderLoadsOrThrowsInvalidDataException()
+    {
+        using var folder = new TempFolder();
+        var legacy = folder.File("legacy" + QuantizerFile.Extension);
+        var valid = SmallQuantizers(folder).Select(path =>
+        {
+            QuantizerFileFormatTests.SaveLegacy(legacy, QuantizerFile.ReadState(path));
+            return File.ReadAllBytes(legacy);
+        });
+        Check(new FuzzTarget
+        {
+            Name = "quantizer (first format)",
+            Extension = QuantizerFile.Extension,
+            Valid = [.. valid],
+            // Version and the JSON header's length prefix.
             Fields = [8, 12, 13],
             Checksummed = true,
             EditHeader = FuzzTarget.JsonStringAt(12),
