@@ -184,3 +184,35 @@ type Charts =
                          Name = name))
         |> Chart.combine
         |> fun chart -> Charts.Axes(chart, "Bitrate (kbps)", "Codebook usage")
+
+    /// A forest plot of the claims: each comparison's mean mel difference (system − the one it is compared with)
+    /// with its confidence interval as an error bar, one line per comparison, the headline ones marked, and the
+    /// zero line. Left of zero favours the claim's system.
+    static member Claims(claims: IEnumerable<ClaimResult>) =
+        let measured = claims |> Seq.filter (fun c -> c.Comparisons.Count > 0) |> Array.ofSeq
+        if measured.Length = 0 then invalidArg (nameof claims) "No claim was measured."
+        let points =
+            [| for claim in measured do
+                   for c in claim.Comparisons do
+                       yield $"{claim.Number}: {c.Label}", c, obj.ReferenceEquals(c, claim.Headline) |]
+        let labels = points |> Array.map (fun (l, _, _) -> l)
+        let trace (name: string) (chosen: (string * ClaimComparison * bool)[]) =
+            Chart.Point(x = (chosen |> Array.map (fun (_, c, _) -> c.Difference.Mean)), y = (chosen |> Array.map (fun (l, _, _) -> l)), Name = name)
+            |> Chart.withXErrorStyle (
+                Array = (chosen |> Array.map (fun (_, c, _) -> c.Difference.High - c.Difference.Mean)),
+                Arrayminus = (chosen |> Array.map (fun (_, c, _) -> c.Difference.Mean - c.Difference.Low)),
+                Symmetric = false)
+        let headline = points |> Array.filter (fun (_, _, h) -> h)
+        let others = points |> Array.filter (fun (_, _, h) -> not h)
+        let low = points |> Array.map (fun (_, c, _) -> c.Difference.Low) |> Array.min |> min 0.0
+        let high = points |> Array.map (fun (_, c, _) -> c.Difference.High) |> Array.max |> max 0.0
+        let zero = Chart.Line(x = [ 0.0; 0.0 ], y = [ labels[0]; labels[labels.Length - 1] ], Name = "no difference", LineColor = Color.fromString "#888")
+        [ yield trace "verdict (headline)" headline
+          if others.Length > 0 then yield trace "supporting" others
+          yield zero ]
+        |> Chart.combine
+        |> fun chart -> Charts.Axes(chart, "Mel difference, system − compared (← favours the system)", "")
+        |> Chart.withXAxisStyle (MinMax = (low - 0.05 * (high - low + 1e-9), high + 0.05 * (high - low + 1e-9)))
+        // Plotly stacks categories bottom-up; listing them reversed puts claim 1 on top.
+        |> Chart.withYAxisStyle (CategoryOrder = StyleParam.CategoryOrder.Array, CategoryArray = Array.rev labels)
+

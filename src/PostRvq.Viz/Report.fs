@@ -26,7 +26,11 @@ type ReportInput() =
     member val SpectrogramClips = 2 with get, set
     /// Settings and versions, shown as a two-column table.
     member val Configuration: IReadOnlyList<KeyValuePair<string, string>> = ([||] :> IReadOnlyList<KeyValuePair<string, string>>) with get, set
-    /// Free paragraphs (e.g. which of the paper's claims held), shown last.
+    /// The paper's claims tested on the rows (Claims.Test), shown as a table with intervals and a forest plot.
+    member val Claims: IReadOnlyList<ClaimResult> = ([||] :> IReadOnlyList<ClaimResult>) with get, set
+    /// The paper's own numbers (PaperReference.Rows), shown beside ours with PaperReference.Caption; empty hides them.
+    member val Reference: IReadOnlyList<ReferenceRow> = ([||] :> IReadOnlyList<ReferenceRow>) with get, set
+    /// Free paragraphs, shown last.
     member val Notes: IReadOnlyList<string> = ([||] :> IReadOnlyList<string>) with get, set
 
 /// The files a report wrote. Figures lists the exported SVG and PNG files (empty when export was skipped);
@@ -70,7 +74,7 @@ type Report =
 
     static member private At(row: ComparisonRow, kbps: float) =
         ComparisonRow(Method = row.Method, Split = row.Split, TargetKbps = kbps, Kbps = kbps, Codebooks = row.Codebooks,
-                      LatentMse = row.LatentMse, LatentSnrDb = row.LatentSnrDb, CodebookUsage = row.CodebookUsage,
+                      LatentMse = row.LatentMse, LatentSnrDb = row.LatentSnrDb, LatentSnrStandardizedDb = row.LatentSnrStandardizedDb, CodebookUsage = row.CodebookUsage,
                       Perplexity = row.Perplexity, EntropyKbps = row.EntropyKbps, Mel = row.Mel, Stft = row.Stft,
                       SiSdr = row.SiSdr, Snr = row.Snr, FitSeconds = row.FitSeconds, EncodeSeconds = row.EncodeSeconds,
                       TrainingSteps = row.TrainingSteps, Clips = row.Clips)
@@ -162,6 +166,20 @@ type Report =
                     .Append(TableExport.ToHtml(ComparisonTables.Pivot(placed, metric), 3, "method")).Append('\n') |> ignore
             html.Append("<h3>All rows (TrainingSteps: steps each model was trained)</h3>\n")
                 .Append(TableExport.ToHtml(Report.RowsFrame rows, 3, "#")).Append('\n') |> ignore
+        section "The paper's claims"
+        if input.Claims.Count = 0 then html.Append("<p>The claims were not tested.</p>\n") |> ignore
+        else
+            html.Append("<p>Each comparison is a paired bootstrap over the test clips: the mean per-clip mel difference, system minus the one it is compared with, ")
+                .Append("and its interval. A claim holds when the whole interval lies on its side of the margin, is refuted when it lies on the other side, ")
+                .Append("and is not resolved when it straddles it.</p>\n")
+                .Append(TableExport.ToHtml(ClaimTables.ToFrame input.Claims, 3, "#")).Append('\n') |> ignore
+            if input.Claims |> Seq.exists (fun (c: ClaimResult) -> c.Comparisons.Count > 0) then
+                let comparisons = input.Claims |> Seq.sumBy (fun (c: ClaimResult) -> c.Comparisons.Count)
+                chart (Charts.Claims(input.Claims).WithSize(900, 120 + 28 * comparisons))
+        if input.Reference.Count > 0 then
+            section "The paper beside us"
+            html.Append("<p>").Append(encode PaperReference.Caption).Append("</p>\n")
+                .Append(TableExport.ToHtml(ClaimTables.Reference input.Reference, 2, "version")).Append('\n') |> ignore
         section "Codebook usage"
         if rows |> Array.exists (fun r -> not (Double.IsNaN r.CodebookUsage)) then chart (Charts.CodebookUsage(rows).WithSize(700, 380))
         else html.Append("<p>No row has a codebook usage.</p>\n") |> ignore

@@ -17,6 +17,7 @@ type ComparisonTableRow =
       SiSdr: float
       Snr: float
       LatentSnrDb: float
+      LatentSnrStandardizedDb: float
       CodebookUsage: float
       Perplexity: float
       EntropyKbps: float
@@ -35,6 +36,7 @@ type ComparisonTables =
         |> Seq.map (fun r ->
             { Method = r.Method; Split = r.Split; TargetKbps = r.TargetKbps; Kbps = r.Kbps; Codebooks = r.Codebooks
               Mel = r.Mel; Stft = r.Stft; SiSdr = r.SiSdr; Snr = r.Snr; LatentSnrDb = r.LatentSnrDb
+              LatentSnrStandardizedDb = r.LatentSnrStandardizedDb
               CodebookUsage = r.CodebookUsage; Perplexity = r.Perplexity; EntropyKbps = r.EntropyKbps; Clips = r.Clips.Count })
         |> Frame.ofRecords
 
@@ -62,3 +64,41 @@ type ComparisonTables =
     /// Method × bitrate table of one metric (mean over rows of the same method and bitrate, e.g. several splits).
     static member Pivot(rows: IEnumerable<ComparisonRow>, metric: AudioMetric) : Frame<string, float> =
         ComparisonTables.PivotBy(rows, (fun r -> r.Method), (fun r -> ComparisonTables.BitrateOf r), (fun r -> AudioMetrics.ofRow metric r))
+
+/// One row of a claims table: a paired comparison and the claim it supports.
+type ClaimTableRow =
+    { Claim: string
+      Comparison: string
+      MelDifference: float
+      Low: float
+      High: float
+      Margin: float
+      Clips: int
+      Verdict: string }
+
+/// Deedle frames of the paper's claims and of the paper's own reference numbers.
+[<AbstractClass; Sealed>]
+type ClaimTables =
+    /// One frame row per comparison behind each claim (the headline first), with its interval and verdict;
+    /// a claim that was not measured gets one row with NaN numbers.
+    static member ToFrame(claims: IEnumerable<ClaimResult>) : Frame<int, string> =
+        [| for claim in claims do
+               let name = $"{claim.Number}. {claim.Statement}"
+               if claim.Comparisons.Count = 0 then
+                   yield { Claim = name; Comparison = claim.Rule; MelDifference = nan; Low = nan; High = nan; Margin = nan; Clips = 0
+                           Verdict = claim.Verdict.Describe() }
+               else
+                   for c in claim.Comparisons do
+                       let verdict = if obj.ReferenceEquals(c, claim.Headline) then $"{c.Verdict.Describe()} (claim: {claim.Verdict.Describe()})" else c.Verdict.Describe()
+                       yield { Claim = name; Comparison = c.Label; MelDifference = c.Difference.Mean; Low = c.Difference.Low; High = c.Difference.High
+                               Margin = c.Margin; Clips = c.Difference.Clips; Verdict = verdict } |]
+        |> Frame.ofRecords
+
+    /// The paper's reference rows (PaperReference.Rows by default) as a frame keyed by version.
+    static member Reference([<System.Runtime.InteropServices.Optional>] rows: IEnumerable<ReferenceRow> | null) : Frame<string, string> =
+        let given = match rows with
+                    | null -> PaperReference.Rows :> IEnumerable<ReferenceRow>
+                    | r -> r
+        given
+        |> Seq.map (fun r -> r.Version, Series.ofObservations [ "mel", r.Mel; "STFT", r.Stft; "SI-SDR dB", r.SiSdr; "SNR dB", r.Snr ])
+        |> Frame.ofRows

@@ -1,34 +1,108 @@
 using PostRvq.Evaluation;
+using PostRvq.Metrics;
 
 namespace PostRvq.Tests;
 
-/// <summary>The paper's claims on a results table: the finetuning and E2E claims say "not measured" when their rows are missing.</summary>
+/// <summary>
+/// The paper's claims on results with per-clip metrics: verdicts follow the paired intervals (holds, refuted, not
+/// resolved), and claims whose rows are missing read "not measured".
+/// </summary>
 public class ClaimsTests
 {
-    static ComparisonRow Row(string method, double kbps, double mel) =>
-        new() { Method = method, Split = "test", TargetKbps = kbps, Mel = mel, TrainingSteps = 100 };
+    const int ClipCount = 80;
+
+    /// <summary>Per-clip mel of a clip-specific difficulty plus <paramref name="offset"/> and seeded noise of size <paramref name="noise"/>.</summary>
+    static ComparisonRow Row(string method, double kbps, double offset, double noise = 0.02, int seed = 0)
+    {
+        var difficulty = new Random(12345);
+        // string.GetHashCode differs between processes, so the noise seed is built from the characters.
+        var random = new Random(method.Sum(c => c) * 1000 + (double.IsNaN(kbps) ? 0 : (int)kbps) * 10 + seed);
+        var clips = Enumerable.Range(0, ClipCount)
+            .Select(_ => 1 + 2 * difficulty.NextDouble() + offset + noise * (random.NextDouble() - 0.5))
+            .Select(mel => new AudioMetricValues(mel, mel / 2, 10, 10))
+            .ToList();
+        return new() { Method = method, Split = "test", TargetKbps = kbps, Mel = clips.Average(c => c.Mel), TrainingSteps = 100, Clips = clips };
+    }
 
     static readonly ComparisonRow[] PostTraining =
-        [Row("rvq", 3, 5.0), Row("rvq", 16, 4.0), Row("srvq", 3, 4.8), Row("srvq", 16, 3.9)];
+    [
+        Row("continuous", double.NaN, 0), Row("rvq", 3, 2.1), Row("rvq", 16, 0.8), Row("srvq", 3, 2.0), Row("srvq", 16, 0.7),
+    ];
+
+    static readonly ClaimOptions Fast = new() { Resamples = 1000 };
 
     [Fact]
-    public void WithoutFinetunedAndE2ERowsTheirClaimsAreNotMeasured()
+    public void ClearDifferencesHoldAndMissingRowsAreNotMeasured()
     {
-        var notes = Claims.Check(PostTraining, 16);
-        Assert.Equal(4, notes.Count);
-        Assert.Contains("holds", notes[0]);
-        Assert.Contains("holds", notes[1]);
-        Assert.Equal("Finetuning at 16 kbps: not measured (no finetuned decoder in the results).", notes[2]);
-        Assert.Equal("PostRVQ vs E2E: not measured (no E2E codec in the results).", notes[3]);
+        var claims = Claims.Test(PostTraining, Fast);
+        Assert.Equal([1, 2, 3, 4], claims.Select(c => c.Number));
+        Assert.Equal(ClaimVerdict.Holds, claims[0].Verdict);
+        Assert.Equal(["continuous − srvq @ 16 kbps", "srvq @ 16 kbps − srvq @ 3 kbps"], claims[0].Comparisons.Select(c => c.Label));
+        Assert.Equal("continuous − srvq @ 3 kbps", claims[0].Headline!.Label);
+        Assert.Equal(-2.0, claims[0].Headline!.Difference.Mean, 2);
+        Assert.Equal(ClaimVerdict.Holds, claims[1].Verdict);
+        Assert.Equal("srvq @ 3/16 kbps − rvq @ 3/16 kbps", claims[1].Headline!.Label);
+        Assert.Equal(-0.1, claims[1].Headline!.Difference.Mean, 2);
+        Assert.Equal(3, claims[1].Comparisons.Count);
+        Assert.Equal(ClaimVerdict.NotMeasured, claims[2].Verdict);
+        Assert.Equal("Claim 3, finetuning the decoder helps at 16 kbps: not measured (no finetuned decoder in the results).", claims[2].Sentence);
+        Assert.Equal("Claim 4, PostRVQ is at least as good as E2E at an equal budget: not measured (no E2E codec in the results).", claims[3].Sentence);
     }
 
     [Fact]
-    public void WithFinetunedAndE2ERowsTheirClaimsCarryTheNumbers()
+    public void AReversedDifferenceIsRefutedAndAnEqualOneIsNotResolved()
     {
-        var notes = Claims.Check([.. PostTraining, Row("postrvq-finetuned", 16, 3.5), Row("e2e", 3, 5.5), Row("e2e", 16, 4.2)], 16);
-        Assert.Equal(4, notes.Count);
-        Assert.StartsWith("Finetuning at 16 kbps: mel 3.5 after 100 steps in all vs 3.9 without (100 steps): holds.", notes[2]);
-        Assert.StartsWith("PostRVQ (no finetuning) beats E2E on mel at 2 of 2 bitrates", notes[3]);
-        Assert.DoesNotContain(notes, note => note.Contains("not measured"));
+        // Standardization hurts by 0.1 mel on every clip: refuted.
+        var worse = Claims.Test([Row("srvq", 16, 0.9), Row("rvq", 16, 0.8)], Fast);
+        Assert.Equal(ClaimVerdict.Refuted, worse[1].Verdict);
+        // The same scores up to noise that is large against the mean difference: the interval straddles zero.
+        var same = Claims.Test([Row("srvq", 16, 0.8, noise: 0.5, seed: 1), Row("rvq", 16, 0.8, noise: 0.5, seed: 2)], Fast);
+        Assert.Equal(ClaimVerdict.NotResolved, same[1].Verdict);
+        Assert.Contains("not resolved at this sample size", same[1].Sentence);
+    }
+
+    [Fact]
+    public void OneStepThatGainsNothingKeepsTheBitrateClaimFromHolding()
+    {
+        var claims = Claims.Test([Row("srvq", 3, 2.0), Row("srvq", 10, 1.0, noise: 0.5, seed: 1), Row("srvq", 16, 1.0, noise: 0.5, seed: 2)], Fast);
+        Assert.Equal(ClaimVerdict.NotResolved, claims[0].Verdict);
+        Assert.Equal([ClaimVerdict.NotResolved, ClaimVerdict.Holds], claims[0].Comparisons.Select(c => c.Verdict));
+    }
+
+    [Fact]
+    public void FinetuningIsJudgedAgainstTheFrozenDecoderAtItsBitrateAndTheSetDecoderAtEach()
+    {
+        var claims = Claims.Test(
+            [.. PostTraining, Row("postrvq-finetuned", 16, 0.5), Row("postrvq-finetuned-set", 3, 1.9), Row("postrvq-finetuned-set", 16, 0.6)], Fast);
+        var finetuning = claims[2];
+        Assert.Equal(ClaimVerdict.Holds, finetuning.Verdict);
+        Assert.Equal("postrvq-finetuned @ 16 kbps − srvq @ 16 kbps", finetuning.Headline!.Label);
+        Assert.Equal(-0.2, finetuning.Headline.Difference.Mean, 2);
+        Assert.Equal(3, finetuning.Comparisons.Count);
+        Assert.StartsWith("Claim 3, finetuning the decoder helps at 16 kbps: mel postrvq-finetuned @ 16 kbps − srvq @ 16 kbps = −0.200 [", finetuning.Sentence);
+        Assert.EndsWith("finetuned decoder against the frozen one, same encoder and quantizer: holds.", finetuning.Sentence);
+    }
+
+    [Fact]
+    public void PostRvqCountsAsAtLeastAsGoodAsE2EWithinTheMargin()
+    {
+        ComparisonRow[] Results(double e2eOffset) => [.. PostTraining, Row("postrvq-finetuned", 16, 0.5), Row("e2e", 3, 2.0), Row("e2e", 16, e2eOffset)];
+        // PostRVQ is 0.03 mel worse on every clip: within the 0.05 margin, so the claim holds.
+        Assert.Equal(ClaimVerdict.Holds, Claims.Test(Results(0.47), Fast)[3].Verdict);
+        // 0.2 mel worse: refuted.
+        var refuted = Claims.Test(Results(0.3), Fast)[3];
+        Assert.Equal(ClaimVerdict.Refuted, refuted.Verdict);
+        Assert.Equal("postrvq-finetuned @ 16 kbps − e2e @ 16 kbps", refuted.Headline!.Label);
+        Assert.Equal(0.05, refuted.Headline.Margin);
+        // The unfinetuned srvq is compared with E2E at each bitrate too.
+        Assert.Contains(refuted.Comparisons, c => c.Label == "srvq @ 3 kbps − e2e @ 3 kbps");
+    }
+
+    [Fact]
+    public void RowsWithoutPerClipMetricsAreRefusedByName()
+    {
+        var bare = new ComparisonRow { Method = "rvq", Split = "test", TargetKbps = 16, Mel = 1 };
+        var error = Assert.Throws<ArgumentException>(() => Claims.Test([Row("srvq", 16, 0.7), bare], Fast));
+        Assert.Contains("rvq @ 16 kbps has no per-clip metrics", error.Message);
     }
 }

@@ -132,4 +132,12 @@ public class LatentSetsTests
         using var set = SmallSet() with { ClipFrames = [10, 5] };
         Assert.Contains("sum to 15", Assert.Throws<ArgumentException>(set.Validate).Message);
     }
+
+    [Fact]
+    public void DimensionSpreadIsEachDimensionsStandardDeviation()
+    {
+        var frames = tensor(new float[] { 1, 10, 0, -1, -10, 0, 1, 10, 0, -1, -10, 0 }).reshape(4, 3);
+        using var set = SmallSet() with { Frames = frames, ClipIds = ["a"], ClipFrames = [4] };
+        Assert.Equal([1.0, 10.0, 0.0], set.DimensionSpread());
+    }
 }

@@ -55,4 +55,20 @@ public class MetricLatentErrorTests
         Assert.Throws<ArgumentException>(() => LatentError.Compute(randn(10, 4), randn(10, 5)));
         Assert.Throws<ArgumentException>(() => LatentError.Compute(randn(10), randn(10)));
     }
+
+    [Fact]
+    public void TheStandardizedSnrWeighsEachDimensionByItsOwnSpread()
+    {
+        using var scope = NewDisposeScope();
+        // Spreads 400 and 4 about the per-dimension means; an error of 4 in each dimension.
+        var z = tensor(new float[] { 10, 1, -10, -1, 10, 1, -10, -1 }).reshape(4, 2);
+        var zq = z + tensor(new float[] { 1, 1, 1, 1, -1, -1, -1, -1 }).reshape(4, 2);
+        var result = LatentError.Compute(z, zq);
+        Assert.Equal(10 * Math.Log10(404.0 / 8), result.SnrDb, 6);
+        Assert.Equal(-10 * Math.Log10((4.0 / 400 + 4.0 / 4) / 2), result.StandardizedSnrDb, 6);
+        // A dimension without spread is left out rather than dividing by zero.
+        var flat = tensor(new float[] { 10, 3, -10, 3 }).reshape(2, 2);
+        var flatResult = LatentError.Compute(flat, flat + tensor(new float[] { 1, 0, -1, 0 }).reshape(2, 2));
+        Assert.Equal(-10 * Math.Log10(2.0 / 200), flatResult.StandardizedSnrDb, 6);
+    }
 }

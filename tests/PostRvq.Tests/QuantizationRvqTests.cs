@@ -47,6 +47,26 @@ public class QuantizationRvqTests
         Assert.True(many.MeanSquaredError < 0.95 * one.MeanSquaredError, $"25 iterations: MSE {many.MeanSquaredError}, 1: {one.MeanSquaredError}");
     }
 
+    [Fact]
+    public void KMeans_HistoryFallsAndEveryRvqFamilyRecordsEachStagesConvergence()
+    {
+        var points = Latents(4000, 8, seed: 6);
+        var fit = KMeans.Fit(points, new KMeansOptions { Clusters = 64, Iterations = 25 });
+        Assert.Equal(fit.Iterations + 1, fit.MseHistory.Count);
+        Assert.Equal(fit.MeanSquaredError, fit.MseHistory[^1], 6);
+        for (var i = 1; i < fit.MseHistory.Count; i++) Assert.True(fit.MseHistory[i] <= fit.MseHistory[i - 1] * (1 + 1e-6), $"MSE rose at iteration {i}");
+        Assert.InRange(fit.LastGain, 0, 0.01);
+
+        var options = new RvqOptions { Codebooks = 3, CodebookSize = 16, KMeans = new KMeansOptions { Iterations = 25 } };
+        foreach (var quantizer in new FrameQuantizer[] { new ResidualVectorQuantizer(8, options), new StandardizedRvq(8, options), new StageStandardizedRvq(8, options) })
+        {
+            quantizer.Fit(points);
+            var gains = KMeansConvergence.LastGains(quantizer.Provenance[KMeansConvergence.Key]);
+            Assert.Equal(3, gains.Count);
+            Assert.All(gains, gain => Assert.InRange(gain, 0, 0.01));
+        }
+    }
+
     [Theory]
     [InlineData(64)]
     [InlineData(1024)]

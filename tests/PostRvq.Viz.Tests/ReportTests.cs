@@ -100,6 +100,32 @@ public class ReportTests
     }
 
     [Fact]
+    public void Report_shows_the_claims_with_their_intervals_and_the_papers_reference_table()
+    {
+        var folder = Directory.CreateTempSubdirectory("postrvq-report-");
+        try
+        {
+            var input = Input();
+            input.Claims = Claims.Test(input.Rows, new ClaimOptions { Resamples = 200 });
+            input.Reference = PaperReference.Rows;
+            var html = File.ReadAllText(Report.Write(folder.FullName, input, exportFigures: false).IndexHtml);
+            Assert.Contains("<h2>The paper&#39;s claims</h2>", html);
+            foreach (var claim in input.Claims) Assert.Contains(System.Net.WebUtility.HtmlEncode($"{claim.Number}. {claim.Statement}"), html);
+            Assert.Contains("srvq @ 3 kbps − rvq @ 3 kbps", html);
+            Assert.Contains("not measured (no finetuned decoder in the results)", html);
+            // The charts of the first test and one forest plot of the claims.
+            Assert.Equal(6 + 5 + 1 + 1, Count(html, "window.Plotly.newPlot('"));
+            Assert.Contains("<h2>The paper beside us</h2>", html);
+            Assert.Contains("16 kbps, no standardization", html);
+            Assert.Contains("Different audio and a different, GPU-trained model", html);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Report_without_rows_still_writes_every_file_and_says_why_there_are_no_figures()
     {
         var folder = Directory.CreateTempSubdirectory("postrvq-report-");

@@ -42,6 +42,10 @@ static class LatentsCommand
                 LatentSetFile.Save(folder, set);
                 AnsiConsole.MarkupLine($"Wrote {set.Count:N0} frames × {set.Dimension} ({set.Count / set.FrameRate / 60:F1} min at {set.FrameRate:G4} frames/s) "
                     + $"from {set.ClipIds.Count} clips of the {Markup.Escape(set.Split)} split to {Markup.Escape(folder)} (model {set.ModelId}).");
+                var spread = set.DimensionSpread().Order().ToArray();
+                // The spread across dimensions is what decides whether standardization before RVQ can help.
+                AnsiConsole.MarkupLine($"Per-dimension standard deviation: min {spread[0]:G3}, median {spread[spread.Length / 2]:G3}, max {spread[^1]:G3} "
+                    + $"(max/min {spread[^1] / spread[0]:G3}).");
             }
             return 0;
         }));

@@ -12,7 +12,7 @@ namespace PostRvq.Cli.Pipeline;
 
 /// <summary>
 /// The pipeline's last stage: gathers every row, renders the listening table (original, continuous, each bitrate of
-/// standardized RVQ, and finetuned and E2E when the run has them) for the first test clips, checks the paper's claims on the numbers, and
+/// standardized RVQ, and finetuned and E2E when the run has them) for the first test clips, tests the paper's claims with paired bootstrap intervals, and
 /// writes the report folder through <see cref="Report"/>.
 /// </summary>
 static class PipelineReport
@@ -25,6 +25,7 @@ static class PipelineReport
         context.Progress.Report(new StageProgress(0.1, "rendering the listening table"));
         var clips = ListeningTable(options, runFolder);
         context.Progress.Report(new StageProgress(0.6, "writing charts and tables"));
+        var claims = Claims.Test(rows, new ClaimOptions { FinetuneKbps = options.FinetuneKbps, Seed = options.Seed });
         var files = Report.Write(context.Folder, new ReportInput
         {
             Title = "PostRvq: post-training quantization on " + options.Data,
@@ -32,7 +33,9 @@ static class PipelineReport
             Clips = clips,
             SpectrogramClips = 2,
             Configuration = [.. Configuration(options), new("codebook entries", Fitted(options, runFolder))],
-            Notes = [.. Missing(options), .. Claims.Check(rows, options.FinetuneKbps)],
+            Claims = claims,
+            Reference = PaperReference.Rows,
+            Notes = [.. Missing(options), .. claims.Select(c => c.Sentence)],
         }, exportFigures: true);
         if (files.FigureNote.Length > 0) context.Progress.Report(new StageProgress(1, files.FigureNote));
     }

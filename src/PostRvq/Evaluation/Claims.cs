@@ -3,62 +3,146 @@ using System.Globalization;
 namespace PostRvq.Evaluation;
 
 /// <summary>
-/// The paper's four claims checked on a results table, each as a sentence with the numbers behind it, whether it
-/// holds or not: quality falls with bitrate, standardization helps RVQ, finetuning helps at the finetuned bitrate,
-/// and how PostRVQ compares with E2E. Quality is the mel distance (lower is better), as in the paper's tables.
-/// The finetuning and E2E claims read "not measured" when the table has no such rows.
+/// The paper's four claims tested on a results table, each with paired bootstrap intervals over the test clips
+/// and a verdict: holds, refuted, or not resolved at this sample size.
+/// <list type="number">
+/// <item>Quality falls with bitrate: each step of standardized RVQ down the bitrate grid, starting from the
+/// continuous model, costs mel. Holds when every step does.</item>
+/// <item>Standardization helps RVQ at equal bits: srvq against plain rvq, per clip averaged over the bitrates both
+/// were run at (each bitrate is also listed).</item>
+/// <item>Finetuning the decoder helps at the bitrate it was finetuned for.</item>
+/// <item>PostRVQ with a finetuned decoder is at least as good as E2E at an equal training budget: its mel may exceed
+/// E2E's by at most <see cref="ClaimOptions.NonInferiorityMarginMel"/>.</item>
+/// </list>
+/// Rows are matched on <see cref="ComparisonRow.Method"/> and <see cref="ComparisonRow.TargetKbps"/>; every row must
+/// carry its per-clip metrics for the same clips in the same order.
 /// </summary>
 public static class Claims
 {
+    public const string Continuous = QuantizerComparison.ContinuousMethod;
     public const string Plain = "rvq";
     public const string Standardized = "srvq";
     public const string Finetuned = "postrvq-finetuned";
+
+    /// <summary>A decoder finetuned on bitrates sampled from a set (the paper's {3, 10, 16, 24}).</summary>
+    public const string FinetunedOnSet = "postrvq-finetuned-set";
+
     public const string EndToEnd = "e2e";
 
-    public static IReadOnlyList<string> Check(IReadOnlyList<ComparisonRow> rows, double finetuneKbps)
+    /// <summary>The four claims, in the paper's order; those whose rows are missing read "not measured".</summary>
+    public static IReadOnlyList<ClaimResult> Test(IReadOnlyList<ComparisonRow> rows, ClaimOptions? options = null)
     {
-        var notes = new List<string>();
-        var srvq = Curve(rows, Standardized);
-        if (srvq.Count >= 2)
-        {
-            var falls = srvq.Zip(srvq.Skip(1)).All(p => p.Second.Mel <= p.First.Mel);
-            notes.Add($"Quality falls with bitrate (standardized RVQ, mel from low to high kbps: {Series(srvq)}): {Verdict(falls)}.");
-        }
-        var plain = Curve(rows, Plain);
-        var pairs = srvq.Join(plain, s => s.TargetKbps, p => p.TargetKbps, (s, p) => (Kbps: s.TargetKbps, Srvq: s.Mel, Rvq: p.Mel)).ToList();
-        if (pairs.Count > 0)
-        {
-            var wins = pairs.Count(p => p.Srvq < p.Rvq);
-            notes.Add($"Standardization helps RVQ at {wins} of {pairs.Count} bitrates (mel srvq vs rvq: "
-                + string.Join(", ", pairs.Select(p => $"{F(p.Kbps)} kbps {F(p.Srvq)} vs {F(p.Rvq)}")) + $"): {Verdict(wins == pairs.Count)}.");
-        }
-        var finetuned = rows.FirstOrDefault(r => r.Method == Finetuned);
-        var before = srvq.FirstOrDefault(r => Math.Abs(r.TargetKbps - finetuneKbps) < 1e-9);
-        if (finetuned is not null && before is not null)
-            notes.Add($"Finetuning at {F(finetuneKbps)} kbps: mel {F(finetuned.Mel)} after {finetuned.TrainingSteps} steps in all vs {F(before.Mel)} without "
-                + $"({before.TrainingSteps} steps): {Verdict(finetuned.Mel < before.Mel)}.");
-        else if (finetuned is null)
-            notes.Add($"Finetuning at {F(finetuneKbps)} kbps: not measured (no finetuned decoder in the results).");
-        var e2e = Curve(rows, EndToEnd);
-        var versus = srvq.Join(e2e, s => s.TargetKbps, e => e.TargetKbps, (s, e) => (Kbps: s.TargetKbps, Post: s, E2E: e)).ToList();
-        if (versus.Count > 0)
-        {
-            var postWins = versus.Count(v => v.Post.Mel < v.E2E.Mel);
-            notes.Add($"PostRVQ (no finetuning) beats E2E on mel at {postWins} of {versus.Count} bitrates ("
-                + string.Join(", ", versus.Select(v => $"{F(v.Kbps)} kbps {F(v.Post.Mel)} vs {F(v.E2E.Mel)}"))
-                + $"); the continuous model had {versus[0].Post.TrainingSteps} steps and E2E {versus[0].E2E.TrainingSteps}.");
-        }
-        else if (e2e.Count == 0)
-            notes.Add("PostRVQ vs E2E: not measured (no E2E codec in the results).");
-        return notes;
+        options ??= new ClaimOptions();
+        options.Validate();
+        var tester = new Tester(rows, options);
+        return [tester.QualityFallsWithBitrate(), tester.StandardizationHelps(), tester.FinetuningHelps(), tester.PostRvqMatchesE2E()];
     }
 
-    static List<ComparisonRow> Curve(IReadOnlyList<ComparisonRow> rows, string method) =>
-        rows.Where(r => r.Method == method && !double.IsNaN(r.TargetKbps)).OrderBy(r => r.TargetKbps).ToList();
+    /// <summary>One sentence per claim (<see cref="ClaimResult.Sentence"/>), for a report's notes.</summary>
+    public static IReadOnlyList<string> Check(IReadOnlyList<ComparisonRow> rows, ClaimOptions? options = null) =>
+        [.. Test(rows, options).Select(c => c.Sentence)];
 
-    static string Series(IEnumerable<ComparisonRow> rows) => string.Join(" → ", rows.Select(r => $"{F(r.Mel)} @ {F(r.TargetKbps)}"));
+    sealed class Tester(IReadOnlyList<ComparisonRow> rows, ClaimOptions options)
+    {
+        string Kbps => F(options.FinetuneKbps);
 
-    static string Verdict(bool holds) => holds ? "holds" : "does not hold on this data";
+        public ClaimResult QualityFallsWithBitrate()
+        {
+            const string statement = "quality falls with bitrate";
+            var curve = Curve(Standardized);
+            if (curve.Count == 0) return NotMeasured(1, statement, "no standardized RVQ rows");
+            var continuous = rows.FirstOrDefault(r => r.Method == Continuous);
+            var steps = new List<ClaimComparison>();
+            if (continuous is not null) steps.Add(Better(continuous, Continuous, curve[^1], Name(curve[^1])));
+            for (var i = curve.Count - 1; i > 0; i--) steps.Add(Better(curve[i], Name(curve[i]), curve[i - 1], Name(curve[i - 1])));
+            if (steps.Count == 0) return NotMeasured(1, statement, "a single bitrate and no continuous row");
+            // The headline is the whole spread, from the highest quality measured down to the lowest bitrate.
+            var top = continuous ?? curve[^1];
+            var spread = Better(top, continuous is null ? Name(curve[^1]) : Continuous, curve[0], Name(curve[0]));
+            return new ClaimResult(1, statement, "holds when every step down the bitrate grid costs mel", ClaimVerdicts.All(steps.Select(s => s.Verdict)), spread, steps);
+        }
+
+        public ClaimResult StandardizationHelps()
+        {
+            const string statement = "standardization helps RVQ at equal bits";
+            var pairs = Curve(Standardized).Join(Curve(Plain), s => s.TargetKbps, p => p.TargetKbps, (s, p) => (Srvq: s, Rvq: p)).ToList();
+            if (pairs.Count == 0) return NotMeasured(2, statement, "no bitrate has both srvq and rvq rows");
+            var perRate = pairs.Select(p => Better(p.Srvq, Name(p.Srvq), p.Rvq, Name(p.Rvq))).ToList();
+            var rates = string.Join("/", pairs.Select(p => F(p.Srvq.TargetKbps)));
+            var pooled = Compare($"srvq @ {rates} kbps", PerClipMean(pairs.Select(p => p.Srvq)), $"rvq @ {rates} kbps", PerClipMean(pairs.Select(p => p.Rvq)), 0);
+            return new ClaimResult(2, statement, "judged on the per-clip mean over the bitrates", pooled.Verdict, pooled, [pooled, .. perRate]);
+        }
+
+        public ClaimResult FinetuningHelps()
+        {
+            var statement = $"finetuning the decoder helps at {Kbps} kbps";
+            var before = At(Standardized, options.FinetuneKbps);
+            var comparisons = new List<ClaimComparison>();
+            if (before is not null && At(Finetuned, options.FinetuneKbps) is { } after) comparisons.Add(Better(after, Name(after), before, Name(before)));
+            foreach (var set in Curve(FinetunedOnSet))
+                if (At(Standardized, set.TargetKbps) is { } frozen) comparisons.Add(Better(set, Name(set), frozen, Name(frozen)));
+            if (comparisons.Count == 0)
+                return NotMeasured(3, statement, before is null ? $"no srvq row at {Kbps} kbps" : "no finetuned decoder in the results");
+            var headline = comparisons.FirstOrDefault(c => c.System.StartsWith(Finetuned + " ", StringComparison.Ordinal))
+                ?? comparisons.FirstOrDefault(c => c.System == $"{FinetunedOnSet} @ {Kbps} kbps") ?? comparisons[0];
+            return new ClaimResult(3, statement, "finetuned decoder against the frozen one, same encoder and quantizer", headline.Verdict, headline, comparisons);
+        }
+
+        public ClaimResult PostRvqMatchesE2E()
+        {
+            const string statement = "PostRVQ is at least as good as E2E at an equal budget";
+            var margin = options.NonInferiorityMarginMel;
+            var rule = $"holds when PostRVQ's mel exceeds E2E's by less than {F(margin)} across the interval";
+            var comparisons = new List<ClaimComparison>();
+            var e2e = Curve(EndToEnd);
+            if (e2e.Count == 0) return NotMeasured(4, statement, "no E2E codec in the results");
+            var e2eAtKbps = At(EndToEnd, options.FinetuneKbps);
+            foreach (var method in new[] { Finetuned, FinetunedOnSet })
+                if (At(method, options.FinetuneKbps) is { } post && e2eAtKbps is not null)
+                    comparisons.Add(AtLeastAsGood(post, e2eAtKbps, margin));
+            foreach (var against in e2e)
+                if (At(Standardized, against.TargetKbps) is { } post) comparisons.Add(AtLeastAsGood(post, against, margin));
+            if (comparisons.Count == 0) return NotMeasured(4, statement, "no PostRVQ row shares a bitrate with the E2E rows");
+            var headline = comparisons[0];
+            return new ClaimResult(4, statement, rule, headline.Verdict, headline, comparisons);
+        }
+
+        ClaimComparison AtLeastAsGood(ComparisonRow post, ComparisonRow e2e, double margin) =>
+            Compare(Name(post), Mels(post), Name(e2e), Mels(e2e), margin);
+
+        ClaimComparison Better(ComparisonRow system, string systemName, ComparisonRow against, string againstName) =>
+            Compare(systemName, Mels(system), againstName, Mels(against), 0);
+
+        ClaimComparison Compare(string system, double[] systemMel, string against, double[] againstMel, double margin)
+        {
+            if (systemMel.Length == 0 || againstMel.Length == 0)
+                throw new ArgumentException($"{(systemMel.Length == 0 ? system : against)} has no per-clip metrics; a paired test needs them.", nameof(rows));
+            var difference = PairedBootstrap.Compare(systemMel, againstMel, options.Resamples, options.Confidence, options.Seed);
+            var verdict = difference.High < margin ? ClaimVerdict.Holds : difference.Low > margin ? ClaimVerdict.Refuted : ClaimVerdict.NotResolved;
+            return new ClaimComparison(system, against, difference, margin, verdict);
+        }
+
+        static double[] Mels(ComparisonRow row) => [.. row.Clips.Select(c => c.Mel)];
+
+        /// <summary>Per clip, the mean mel over the given rows (which must share clips).</summary>
+        static double[] PerClipMean(IEnumerable<ComparisonRow> group)
+        {
+            var mels = group.Select(Mels).ToList();
+            var clips = mels[0].Length;
+            if (mels.Any(m => m.Length != clips)) throw new ArgumentException("The rows to pool were scored on different numbers of clips.", nameof(group));
+            return [.. Enumerable.Range(0, clips).Select(i => mels.Average(m => m[i]))];
+        }
+
+        List<ComparisonRow> Curve(string method) =>
+            [.. rows.Where(r => r.Method == method && !double.IsNaN(r.TargetKbps)).OrderBy(r => r.TargetKbps)];
+
+        ComparisonRow? At(string method, double kbps) => rows.FirstOrDefault(r => r.Method == method && Math.Abs(r.TargetKbps - kbps) < 1e-9);
+
+        static string Name(ComparisonRow row) => double.IsNaN(row.TargetKbps) ? row.Method : $"{row.Method} @ {F(row.TargetKbps)} kbps";
+
+        static ClaimResult NotMeasured(int number, string statement, string why) =>
+            new(number, statement, $"not measured ({why})", ClaimVerdict.NotMeasured, null, []);
+    }
 
     static string F(double value) => value.ToString("G3", CultureInfo.InvariantCulture);
 }

@@ -14,7 +14,7 @@ public static class ComparisonCsv
 {
     static readonly string[] Columns =
     [
-        "method", "split", "target_kbps", "kbps", "codebooks", "latent_mse", "latent_snr_db", "codebook_usage", "perplexity",
+        "method", "split", "target_kbps", "kbps", "codebooks", "latent_mse", "latent_snr_db", "latent_snr_std_db", "codebook_usage", "perplexity",
         "entropy_kbps", "mel", "stft", "si_sdr", "snr", "fit_seconds", "encode_seconds", "training_steps", "clip_metrics",
     ];
 
@@ -31,7 +31,7 @@ public static class ComparisonCsv
             string[] fields =
             [
                 Quote(row.Method), Quote(row.Split), Number(row.TargetKbps), Number(row.Kbps), row.Codebooks.ToString(CultureInfo.InvariantCulture),
-                Number(row.LatentMse), Number(row.LatentSnrDb), Number(row.CodebookUsage), Number(row.Perplexity), Number(row.EntropyKbps),
+                Number(row.LatentMse), Number(row.LatentSnrDb), Number(row.LatentSnrStandardizedDb), Number(row.CodebookUsage), Number(row.Perplexity), Number(row.EntropyKbps),
                 Number(row.Mel), Number(row.Stft), Number(row.SiSdr), Number(row.Snr), Number(row.FitSeconds), Number(row.EncodeSeconds),
                 row.TrainingSteps.ToString(CultureInfo.InvariantCulture),
                 string.Join(';', row.Clips.Select(c => $"{Number(c.Mel)} {Number(c.Stft)} {Number(c.SiSdr)} {Number(c.Snr)}")),
@@ -71,10 +71,10 @@ public static class ComparisonCsv
         return new ComparisonRow
         {
             Method = f[0], Split = f[1], TargetKbps = Double(f[2]), Kbps = Double(f[3]), Codebooks = int.Parse(f[4], CultureInfo.InvariantCulture),
-            LatentMse = Double(f[5]), LatentSnrDb = Double(f[6]), CodebookUsage = Double(f[7]), Perplexity = Double(f[8]), EntropyKbps = Double(f[9]),
-            Mel = Double(f[10]), Stft = Double(f[11]), SiSdr = Double(f[12]), Snr = Double(f[13]), FitSeconds = Double(f[14]), EncodeSeconds = Double(f[15]),
-            TrainingSteps = long.Parse(f[16], CultureInfo.InvariantCulture),
-            Clips = [.. f[17].Split(';', StringSplitOptions.RemoveEmptyEntries).Select(ParseClip)],
+            LatentMse = Double(f[5]), LatentSnrDb = Double(f[6]), LatentSnrStandardizedDb = Double(f[7]), CodebookUsage = Double(f[8]),
+            Perplexity = Double(f[9]), EntropyKbps = Double(f[10]), Mel = Double(f[11]), Stft = Double(f[12]), SiSdr = Double(f[13]), Snr = Double(f[14]),
+            FitSeconds = Double(f[15]), EncodeSeconds = Double(f[16]), TrainingSteps = long.Parse(f[17], CultureInfo.InvariantCulture),
+            Clips = [.. f[18].Split(';', StringSplitOptions.RemoveEmptyEntries).Select(ParseClip)],
         };
     }
 

@@ -18,6 +18,9 @@ public sealed record ComparisonRow
     public double LatentMse { get; init; } = double.NaN;
     public double LatentSnrDb { get; init; } = double.NaN;
 
+    /// <summary>Latent SNR with every dimension's error measured against its own spread (docs/metrics.md).</summary>
+    public double LatentSnrStandardizedDb { get; init; } = double.NaN;
+
     /// <summary>Fraction of codebook entries used at least once, averaged over codebooks.</summary>
     public double CodebookUsage { get; init; } = double.NaN;
 

@@ -245,6 +245,7 @@ public static class QuantizerComparison
             Codebooks = quantizer.Codebooks,
             LatentMse = latentError.Mse,
             LatentSnrDb = latentError.SnrDb,
+            LatentSnrStandardizedDb = latentError.StandardizedSnrDb,
             CodebookUsage = usage,
             Perplexity = perplexity,
             EntropyKbps = entropyKbps,

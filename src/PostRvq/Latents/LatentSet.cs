@@ -51,6 +51,16 @@ public sealed record LatentSet : IDisposable
         return Frames.narrow(0, start, ClipFrames[index]).t().unsqueeze(0).contiguous().MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The standard deviation of each latent dimension over all frames, [D] as doubles. Standardization before RVQ
+    /// matters when these differ widely: plain RVQ spends its codebooks on the loud dimensions.
+    /// </summary>
+    public double[] DimensionSpread()
+    {
+        using var scope = NewDisposeScope();
+        return Frames.to_type(ScalarType.Float64).std(0, unbiased: false).data<double>().ToArray();
+    }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first inconsistency.</summary>
     public void Validate()
     {

@@ -2,8 +2,14 @@ using static TorchSharp.torch;
 
 namespace PostRvq.Metrics;
 
-/// <summary>Latent MSE and latent SNR in dB (docs/metrics.md).</summary>
-public sealed record LatentErrorResult(double Mse, double SnrDb);
+/// <summary>
+/// Latent MSE and latent SNR in dB (docs/metrics.md). <see cref="StandardizedSnrDb"/> measures the error of each
+/// dimension against that dimension's own spread, so every dimension counts equally, as in standardized RVQ's metric.
+/// </summary>
+public sealed record LatentErrorResult(double Mse, double SnrDb)
+{
+    public double StandardizedSnrDb { get; init; } = double.NaN;
+}
 
 /// <summary>How far quantized latents z_q are from the latents z.</summary>
 public static class LatentError
@@ -13,7 +19,8 @@ public static class LatentError
     /// MSE is the mean of (z − z_q)² over all elements. SNR is 10·log10(Σ(z − mean(z))² / Σ(z − z_q)²), where
     /// mean(z) is the per-dimension mean: over N for each column of [N, D], over B and T for each channel D of
     /// [B, D, T]. So z_q = mean(z) gives 0 dB, and z_q = z gives <see cref="Decibels.Ceiling"/> (see <see cref="Decibels"/>).
-    /// Computed in float64.
+    /// The standardized SNR is −10·log10 of the mean over dimensions of Σ(z_d − z_q,d)² / Σ(z_d − mean(z_d))², leaving
+    /// out dimensions with no spread. Computed in float64.
     /// </summary>
     public static LatentErrorResult Compute(Tensor z, Tensor zq)
     {
@@ -29,7 +36,16 @@ public static class LatentError
         using var scope = NewDisposeScope();
         var z64 = z.to_type(ScalarType.Float64);
         var error = (z64 - zq.to_type(ScalarType.Float64)).square();
-        var spread = (z64 - z64.mean(sampleDims, keepdim: true)).square().sum().item<double>();
-        return new LatentErrorResult(error.mean().item<double>(), Decibels.EnergyRatio(spread, error.sum().item<double>()));
+        var deviations = (z64 - z64.mean(sampleDims, keepdim: true)).square();
+        var spread = deviations.sum().item<double>();
+        // Per-dimension sums: dimension D is axis 1 of both [N, D] and [B, D, T].
+        var spreadPerDim = deviations.sum(sampleDims);
+        var errorPerDim = error.sum(sampleDims);
+        var varying = spreadPerDim > 0;
+        var relative = (errorPerDim.masked_select(varying) / spreadPerDim.masked_select(varying)).mean().item<double>();
+        return new LatentErrorResult(error.mean().item<double>(), Decibels.EnergyRatio(spread, error.sum().item<double>()))
+        {
+            StandardizedSnrDb = Decibels.EnergyRatio(1, relative),
+        };
     }
 }

@@ -2,8 +2,20 @@ using static TorchSharp.torch;
 
 namespace PostRvq.Quantization;
 
-/// <summary>A k-means fit: centroids [K, D], the final mean squared error per point, and what the fit did.</summary>
-public sealed record KMeansResult(Tensor Centroids, double MeanSquaredError, int Iterations, int Reseeded);
+/// <summary>
+/// A k-means fit: centroids [K, D], the final mean squared error per point, and what the fit did.
+/// <see cref="MseHistory"/> is the MSE of the assignment at each Lloyd iteration, then after the last update.
+/// </summary>
+public sealed record KMeansResult(Tensor Centroids, double MeanSquaredError, int Iterations, int Reseeded)
+{
+    public IReadOnlyList<double> MseHistory { get; init; } = [];
+
+    /// <summary>
+    /// The fraction by which the last Lloyd update cut the MSE; near zero means the fit had converged before it
+    /// stopped. NaN without a history.
+    /// </summary>
+    public double LastGain => MseHistory.Count < 2 ? double.NaN : (MseHistory[^2] - MseHistory[^1]) / MseHistory[^2];
+}
 
 /// <summary>
 /// k-means (Lloyd 1982) with k-means++ seeding (Arthur and Vassilvitskii 2007), batched assignment through
@@ -70,11 +82,13 @@ public static class KMeans
         var reseeded = 0;
         var mse = double.NaN;
         var iteration = 0;
+        var history = new List<double>();
         while (iteration < options.Iterations)
         {
             using var step = NewDisposeScope();
             var nearest = NearestCode.Search(points, centroids);
             mse = nearest.SquaredDistances.mean().item<float>();
+            history.Add(mse);
             iteration++;
             var counts = bincount(nearest.Indices, minlength: options.Clusters).to_type(points.dtype);
             var sums = zeros_like(centroids).index_add_(0, nearest.Indices, points, 1.0);
@@ -87,7 +101,8 @@ public static class KMeans
             previous = mse;
         }
         var final = NearestCode.Search(points, centroids).SquaredDistances.mean().item<float>();
-        return new KMeansResult(centroids, final, iteration, reseeded);
+        history.Add(final);
+        return new KMeansResult(centroids, final, iteration, reseeded) { MseHistory = history };
     }
 
     /// <summary>Moves each empty centroid onto one of the points with the largest error; returns how many moved.</summary>

@@ -68,12 +68,14 @@ public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuanti
         stageCodebooks.Clear();
         stageNorms.Clear();
         var errors = new List<double>();
+        var fits = new List<KMeansResult>();
         var residual = frames.clone();
         for (var stage = 0; stage < Options.Codebooks; stage++)
         {
             using var stageScope = NewDisposeScope();
             var stageProgress = progress is null ? null : new SynchronousProgress<string>(detail => progress.Report(new FitProgress(stage + 1, Options.Codebooks, detail)));
             var fit = KMeans.Fit(residual, Options.StageKMeans(stage), stageProgress);
+            fits.Add(fit);
             var codebook = fit.Centroids.DetachFromDisposeScope();
             var norms = codebook.square().sum(1).DetachFromDisposeScope();
             residual.sub_(codebook.index_select(0, NearestCode.Search(residual, codebook, norms).Indices));
@@ -83,6 +85,7 @@ public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuanti
             progress?.Report(new FitProgress(stage + 1, Options.Codebooks, $"stage {stage + 1} fitted: residual MSE {errors[^1]:G4}"));
         }
         FitErrors = errors;
+        Provenance[KMeansConvergence.Key] = KMeansConvergence.Describe(fits);
     }
 
     protected internal override Tensor EncodeFrames(Tensor frames) =>

@@ -60,6 +60,7 @@ public sealed class StageStandardizedRvq : FrameQuantizer, ITruncatableQuantizer
     {
         stages.Clear();
         var errors = new List<double>();
+        var fits = new List<KMeansResult>();
         var residual = frames.clone();
         for (var s = 0; s < Options.Codebooks; s++)
         {
@@ -68,6 +69,7 @@ public sealed class StageStandardizedRvq : FrameQuantizer, ITruncatableQuantizer
             var stageProgress = progress is null ? null : new SynchronousProgress<string>(detail => progress.Report(new FitProgress(stageIndex + 1, Options.Codebooks, detail)));
             var statistics = Standardization.Fit(residual);
             var fit = KMeans.Fit(statistics.Apply(residual), Options.StageKMeans(s), stageProgress);
+            fits.Add(fit);
             var stage = new Stage(statistics, fit.Centroids.DetachFromDisposeScope());
             residual.sub_(stage.Decode(Nearest(stage, residual)));
             stages.Add(stage);
@@ -75,6 +77,7 @@ public sealed class StageStandardizedRvq : FrameQuantizer, ITruncatableQuantizer
             progress?.Report(new FitProgress(s + 1, Options.Codebooks, $"stage {s + 1} fitted: residual MSE {errors[^1]:G4}"));
         }
         FitErrors = errors;
+        Provenance[KMeansConvergence.Key] = KMeansConvergence.Describe(fits);
     }
 
     static Tensor Nearest(Stage stage, Tensor residual) =>

@@ -47,6 +47,7 @@ public sealed class StandardizedRvq : FrameQuantizer, ITruncatableQuantizer
     {
         var stats = Standardization.Fit(frames);
         inner.Fit(stats.Apply(frames), progress);
+        if (inner.Provenance.TryGetValue(KMeansConvergence.Key, out var convergence)) Provenance[KMeansConvergence.Key] = convergence;
         standardization = stats;
     }
 
