@@ -25,6 +25,7 @@ public static class PostRvqCli
         root.Subcommands.Add(LatentsCommand.Create());
         root.Subcommands.Add(QuantizeCommand.Create());
         root.Subcommands.Add(ConvertQuantizerCommand.Create());
+        root.Subcommands.Add(ClaimsCommand.Create());
         root.Subcommands.Add(PipelineCommand.Create());
         return root;
     }

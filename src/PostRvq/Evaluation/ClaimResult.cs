@@ -20,6 +20,6 @@ public sealed record ClaimResult(int Number, string Statement, string Rule, Clai
     /// <summary>One sentence for a report: the claim, its headline difference with the interval, and the verdict.</summary>
     public string Sentence => Headline is { } h
         ? $"Claim {Number}, {Statement}: mel {h.Label} = {h.Difference} over {h.Difference.Clips} clips "
-          + $"({h.Difference.Confidence:P0} interval, {h.Difference.Resamples:N0} paired bootstrap resamples, seed {h.Difference.Seed}); {Rule}: {Verdict.Describe()}."
+          + $"({h.Difference.Confidence:P0} interval, {h.Difference.Resamples:N0} paired bootstrap resamples, seed {h.Difference.Seed}): {Verdict.Describe()}; {Rule}."
         : $"Claim {Number}, {Statement}: {Rule}.";
 }

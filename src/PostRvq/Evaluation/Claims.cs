@@ -59,7 +59,7 @@ public static class Claims
             // The headline is the whole spread, from the highest quality measured down to the lowest bitrate.
             var top = continuous ?? curve[^1];
             var spread = Better(top, continuous is null ? Name(curve[^1]) : Continuous, curve[0], Name(curve[0]));
-            return new ClaimResult(1, statement, "holds when every step down the bitrate grid costs mel", ClaimVerdicts.All(steps.Select(s => s.Verdict)), spread, steps);
+            return new ClaimResult(1, statement, "every step down the bitrate grid must cost mel", ClaimVerdicts.All(steps.Select(s => s.Verdict)), spread, steps);
         }
 
         public ClaimResult StandardizationHelps()
@@ -85,14 +85,14 @@ public static class Claims
                 return NotMeasured(3, statement, before is null ? $"no srvq row at {Kbps} kbps" : "no finetuned decoder in the results");
             var headline = comparisons.FirstOrDefault(c => c.System.StartsWith(Finetuned + " ", StringComparison.Ordinal))
                 ?? comparisons.FirstOrDefault(c => c.System == $"{FinetunedOnSet} @ {Kbps} kbps") ?? comparisons[0];
-            return new ClaimResult(3, statement, "finetuned decoder against the frozen one, same encoder and quantizer", headline.Verdict, headline, comparisons);
+            return new ClaimResult(3, statement, "the finetuned decoder against the frozen one, same encoder and quantizer", headline.Verdict, headline, comparisons);
         }
 
         public ClaimResult PostRvqMatchesE2E()
         {
             const string statement = "PostRVQ is at least as good as E2E at an equal budget";
             var margin = options.NonInferiorityMarginMel;
-            var rule = $"holds when PostRVQ's mel exceeds E2E's by less than {F(margin)} across the interval";
+            var rule = $"PostRVQ may trail E2E by less than {F(margin)} mel across the interval";
             var comparisons = new List<ClaimComparison>();
             var e2e = Curve(EndToEnd);
             if (e2e.Count == 0) return NotMeasured(4, statement, "no E2E codec in the results");

@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using PostRvq.Evaluation;
+using PostRvq.IO;
+using Spectre.Console;
+
+namespace PostRvq.Cli.Commands;
+
+/// <summary>
+/// <c>postrvq claims</c>: tests the paper's four claims on results CSVs (from <c>quantize</c>, <c>evaluate --csv</c> or the
+/// pipeline), with paired bootstrap intervals over the clips every row was scored on, and prints a verdict per claim.
+/// Rows of several files join when they were scored on the same clips; a row repeated across files is used once.
+/// </summary>
+static class ClaimsCommand
+{
+    public static Command Create()
+    {
+        var defaults = new ClaimOptions();
+        var results = new Argument<string[]>("results") { Description = "Results CSVs whose rows were scored on the same clips", Arity = ArgumentArity.OneOrMore };
+        var finetuneKbps = new Option<double>("--finetune-kbps") { Description = "Bitrate of the finetuning and E2E claims", DefaultValueFactory = _ => defaults.FinetuneKbps };
+        var resamples = new Option<int>("--resamples") { Description = "Bootstrap resamples", DefaultValueFactory = _ => defaults.Resamples };
+        var seed = new Option<int>("--seed") { Description = "Seed of the resampling", DefaultValueFactory = _ => defaults.Seed };
+        var margin = new Option<double>("--margin") { Description = "Mel by which PostRVQ may trail E2E and still count as at least as good", DefaultValueFactory = _ => defaults.NonInferiorityMarginMel };
+        var markdown = new Option<string?>("--markdown") { Description = "Also write the comparisons as a Markdown table to this file" };
+        var command = new Command("claims", "Test the paper's four claims on results CSVs with paired bootstrap intervals")
+        {
+            results, finetuneKbps, resamples, seed, margin, markdown,
+        };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            var files = parse.GetValue(results)!;
+            var guard = new OutputGuard();
+            foreach (var file in files) guard.ReadsFile("results", file, "results CSV");
+            if (parse.GetValue(markdown) is { } markdownPath) guard.WritesFile("--markdown", markdownPath);
+            var rows = Join(files);
+            var options = new ClaimOptions
+            {
+                FinetuneKbps = parse.GetValue(finetuneKbps),
+                Resamples = parse.GetValue(resamples),
+                Seed = parse.GetValue(seed),
+                NonInferiorityMarginMel = parse.GetValue(margin),
+            };
+            var claims = Claims.Test(rows, options);
+            Print(claims);
+            if (parse.GetValue(markdown) is { } path)
+            {
+                AtomicFile.WriteAllText(path, Markdown(claims));
+                AnsiConsole.MarkupLine($"Wrote {Markup.Escape(path)}.");
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>The rows of every file; a method and bitrate seen before is skipped when its scores match, refused when they differ.</summary>
+    static List<ComparisonRow> Join(IReadOnlyList<string> files)
+    {
+        var rows = new List<ComparisonRow>();
+        var seen = new Dictionary<(string, double), (ComparisonRow Row, string File)>();
+        foreach (var file in files)
+            foreach (var row in ComparisonCsv.Read(file))
+            {
+                var key = (row.Method, double.IsNaN(row.TargetKbps) ? -1 : row.TargetKbps);
+                if (seen.TryGetValue(key, out var first))
+                {
+                    if (!first.Row.Clips.SequenceEqual(row.Clips))
+                        throw new InvalidDataException($"{file}: {Name(row)} is also in {first.File} with other scores; "
+                            + "give each method and bitrate once, or rows scored on the same clips by the same model");
+                    continue;
+                }
+                seen[key] = (row, file);
+                rows.Add(row);
+            }
+        return rows;
+    }
+
+    static string Name(ComparisonRow row) => double.IsNaN(row.TargetKbps) ? row.Method : $"{row.Method} at {row.TargetKbps.ToString(CultureInfo.InvariantCulture)} kbps";
+
+    static void Print(IReadOnlyList<ClaimResult> claims)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn("claim").AddColumn("comparison (mel)").AddColumn(new TableColumn("difference").RightAligned())
+            .AddColumn(new TableColumn("95 % interval").RightAligned()).AddColumn(new TableColumn("clips").RightAligned()).AddColumn("verdict");
+        foreach (var claim in claims)
+        {
+            if (claim.Comparisons.Count == 0)
+                table.AddRow(Markup.Escape($"{claim.Number}. {claim.Statement}"), Markup.Escape(claim.Rule), "", "", "", claim.Verdict.Describe());
+            foreach (var c in claim.Comparisons)
+            {
+                var headline = ReferenceEquals(c, claim.Headline);
+                var interval = c.Difference.ToString();
+                table.AddRow(
+                    headline ? Markup.Escape($"{claim.Number}. {claim.Statement}") : "",
+                    Markup.Escape(c.Label),
+                    interval[..interval.IndexOf(' ')],
+                    Markup.Escape(interval[(interval.IndexOf(' ') + 1)..]),
+                    c.Difference.Clips.ToString(CultureInfo.InvariantCulture),
+                    headline ? $"[bold]{Markup.Escape(claim.Verdict.Describe())}[/]" : Markup.Escape(c.Verdict.Describe()));
+            }
+        }
+        AnsiConsole.Write(table);
+        foreach (var claim in claims) Console.WriteLine(claim.Sentence);
+    }
+
+    /// <summary>One Markdown row per comparison, the headline of each claim in bold with the claim's verdict.</summary>
+    internal static string Markdown(IReadOnlyList<ClaimResult> claims)
+    {
+        var text = new StringBuilder("| claim | comparison (mel, system − compared) | difference | 95 % interval | clips | verdict |\n| --- | --- | ---: | ---: | ---: | --- |\n");
+        foreach (var claim in claims)
+        {
+            if (claim.Comparisons.Count == 0)
+                text.Append($"| {claim.Number}. {claim.Statement} | {claim.Rule} | | | | {claim.Verdict.Describe()} |\n");
+            foreach (var c in claim.Comparisons)
+            {
+                var headline = ReferenceEquals(c, claim.Headline);
+                var d = c.Difference;
+                text.Append(headline ? $"| **{claim.Number}. {claim.Statement}** " : "| ")
+                    .Append(string.Create(CultureInfo.InvariantCulture, $"| {c.Label} | {d.Mean:+0.000;−0.000} | [{d.Low:+0.000;−0.000}, {d.High:+0.000;−0.000}] | {d.Clips} | "))
+                    .Append(headline ? $"**{claim.Verdict.Describe()}** |\n" : $"{c.Verdict.Describe()} |\n");
+            }
+        }
+        return text.ToString();
+    }
+}
