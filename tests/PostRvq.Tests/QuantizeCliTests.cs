@@ -47,6 +47,10 @@ public class QuantizeCliTests
         string[] all = ["model", "latents", "quantizers", "finetune", "e2e", "evaluation", "report"];
         Assert.Equal(all, Names(new PaperPipelineOptions { FinetunedModel = "ft.model", E2EModel = "e2e.model" }));
         Assert.Equal(all, Names(new PaperPipelineOptions { Train = true }));
+        // A decoder finetuned on a set of bitrates is scored only when given, beside the others.
+        Assert.Equal(["model", "latents", "quantizers", "finetune-set", "evaluation", "report"], Names(new PaperPipelineOptions { FinetunedSetModel = "set.model" }));
+        Assert.Equal(["model", "latents", "quantizers", "finetune", "finetune-set", "e2e", "evaluation", "report"],
+            Names(new PaperPipelineOptions { FinetunedModel = "ft.model", FinetunedSetModel = "set.model", E2EModel = "e2e.model" }));
     }
 
     [Fact]

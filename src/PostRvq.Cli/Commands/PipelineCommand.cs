@@ -18,6 +18,7 @@ static class PipelineCommand
         var data = DataOption.Create("the committed samples, or a corpus you built", defaultPath: defaults.Data);
         var model = new Option<string>("--model") { Description = "The continuous model to quantize (without --train)", DefaultValueFactory = _ => defaults.Model };
         var finetuned = new Option<string?>("--finetuned-model") { Description = "A decoder finetuned from --model, with its .quantizer beside it; without it (or --train) the finetuned row is left out" };
+        var finetunedSet = new Option<string?>("--finetuned-set-model") { Description = "A decoder of --model finetuned on a sampled set of bitrates, with its .quantizer beside it; scored at every --kbps" };
         var e2e = new Option<string?>("--e2e-model") { Description = "An E2E codec of --model's architecture, with its .quantizer beside it; without it (or --train) the E2E rows are left out" };
         var train = new Option<bool>("--train") { Description = "Train the continuous, finetuned and E2E models instead of loading the shipped ones" };
         var steps = new Option<int?>("--train-steps") { Description = "With --train: steps for the continuous model and for finetuning" };
@@ -26,11 +27,11 @@ static class PipelineCommand
         var iterations = new Option<int>("--kmeans-iterations") { Description = "k-means iterations per codebook", DefaultValueFactory = _ => defaults.KMeansIterations };
         var maxTrain = new Option<long>("--max-train-frames") { Description = "Fit quantizers on at most this many latent frames", DefaultValueFactory = _ => defaults.MaxTrainFrames };
         var codebookSize = new Option<int?>("--codebook-size") { Description = "Entries per codebook (default: 1024, fewer when the fit set is small)" };
-        var force = new Option<string[]>("--force") { Description = "Re-run these stages even if up to date (model, latents, quantizers, finetune, e2e, evaluation, report)", AllowMultipleArgumentsPerToken = true };
+        var force = new Option<string[]>("--force") { Description = "Re-run these stages even if up to date (model, latents, quantizers, finetune, finetune-set, e2e, evaluation, report)", AllowMultipleArgumentsPerToken = true };
         var threads = ThreadsOption.Create();
         var command = new Command("pipeline", "Run the paper end to end: model, latents, quantizer comparison, finetuning and E2E (with --train or given models), evaluation and report")
         {
-            output, data, model, finetuned, e2e, train, steps, methods, kbps, iterations, maxTrain, codebookSize, force, threads,
+            output, data, model, finetuned, finetunedSet, e2e, train, steps, methods, kbps, iterations, maxTrain, codebookSize, force, threads,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -40,6 +41,7 @@ static class PipelineCommand
                 Data = parse.GetValue(data)!,
                 Model = parse.GetValue(model)!,
                 FinetunedModel = parse.GetValue(finetuned),
+                FinetunedSetModel = parse.GetValue(finetunedSet),
                 E2EModel = parse.GetValue(e2e),
                 Train = parse.GetValue(train),
                 TrainSteps = parse.GetValue(steps),
@@ -53,7 +55,7 @@ static class PipelineCommand
             var pipeline = new PaperPipeline(options, runFolder);
             pipeline.Validate();
             var guard = new OutputGuard().ReadsCorpus("--data", options.Data).ReadsModel("--model", options.Model);
-            foreach (var (option, codec) in new[] { ("--finetuned-model", options.FinetunedModel), ("--e2e-model", options.E2EModel) })
+            foreach (var (option, codec) in new[] { ("--finetuned-model", options.FinetunedModel), ("--finetuned-set-model", options.FinetunedSetModel), ("--e2e-model", options.E2EModel) })
                 if (codec is not null) guard.ReadsModel(option, codec).ReadsFile(option, PaperPipelineOptions.QuantizerOf(codec), "quantizer");
             // A stage folder is replaced whole when it reruns, so no input may live in one.
             guard.WritesInto("--out", runFolder, [.. pipeline.Stages().Select(s => s.Name), PipelineRunner.ErrorLogName]);

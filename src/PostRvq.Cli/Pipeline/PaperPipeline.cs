@@ -20,6 +20,7 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
 {
     public const string ModelFileName = "model" + ModelFile.Extension;
     public const string FinetunedFileName = "finetuned" + ModelFile.Extension;
+    public const string FinetunedSetFileName = "finetuned-set" + ModelFile.Extension;
     public const string E2EFileName = "e2e" + ModelFile.Extension;
     public const string RowsFileName = "results.csv";
 
@@ -36,7 +37,7 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
                 throw new CorpusException($"--data {options.Data}: the {split} split is empty; the pipeline fits on train and scores on test");
         if (options.Train) return;
         if (!File.Exists(options.Model)) throw new FileNotFoundException($"{options.Model}: the shipped model is missing; pass --train to train it instead", options.Model);
-        var given = new[] { options.FinetunedModel, options.E2EModel }.OfType<string>().ToList();
+        var given = new[] { options.FinetunedModel, options.FinetunedSetModel, options.E2EModel }.OfType<string>().ToList();
         foreach (var model in given)
         {
             if (!File.Exists(model)) throw new FileNotFoundException($"{model}: no such model", model);
@@ -78,15 +79,20 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
             stages.Add(new("finetune", options.Train ? $"Finetune the decoder at {options.FinetuneKbps:G4} kbps" : "Load the given finetuned decoder",
                 new { options.Train, options.FinetuneKbps, options.TrainSteps },
                 options.Train ? [options.Data, Stage("model"), Stage("quantizers")] : [options.FinetunedModel!, PaperPipelineOptions.QuantizerOf(options.FinetunedModel!)], RunFinetune));
+        if (options.HasFinetunedSet)
+            stages.Add(new("finetune-set", "Load the given decoder finetuned on a set of bitrates", new { options.FinetunedSetModel },
+                [options.FinetunedSetModel!, PaperPipelineOptions.QuantizerOf(options.FinetunedSetModel!)],
+                c => CopyWithQuantizer(options.FinetunedSetModel!, Path.Combine(c.Folder, FinetunedSetFileName))));
         if (options.HasE2E)
             stages.Add(new("e2e", options.Train ? "Train the end-to-end RVQ baseline" : "Load the given E2E baseline",
                 new { options.Train, options.Config, options.TrainSteps },
                 options.Train ? [options.Data, Stage("model"), Stage("finetune")] : [options.E2EModel!, PaperPipelineOptions.QuantizerOf(options.E2EModel!)], RunE2E));
         var codecs = CodecStages();
         if (codecs.Count > 0)
-            stages.Add(new("evaluation", "Score the finetuned and E2E models on the test split", new { options.Kbps, options.FinetuneKbps, options.HasFinetuned, options.HasE2E },
+            stages.Add(new("evaluation", "Score the finetuned and E2E models on the test split",
+                new { options.Kbps, options.FinetuneKbps, options.HasFinetuned, options.HasFinetunedSet, options.HasE2E },
                 [options.Data, Stage("quantizers"), .. codecs], RunEvaluation));
-        stages.Add(new("report", "Write the report", new { options.ReportClips, options.Kbps, options.FinetuneKbps, options.HasFinetuned, options.HasE2E },
+        stages.Add(new("report", "Write the report", new { options.ReportClips, options.Kbps, options.FinetuneKbps, options.HasFinetuned, options.HasFinetunedSet, options.HasE2E },
             [options.Data, Stage("model"), Stage("quantizers"), .. codecs, .. codecs.Count > 0 ? [Stage("evaluation")] : Array.Empty<string>()],
             c => PipelineReport.Write(c, options, runFolder)));
         return stages;
@@ -96,6 +102,7 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
     List<string> CodecStages() =>
     [
         .. options.HasFinetuned ? [Stage("finetune")] : Array.Empty<string>(),
+        .. options.HasFinetunedSet ? [Stage("finetune-set")] : Array.Empty<string>(),
         .. options.HasE2E ? [Stage("e2e")] : Array.Empty<string>(),
     ];
 
@@ -192,8 +199,9 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
     {
         var rows = new List<ComparisonRow>();
         var codecs = new List<(string Method, string Path, IReadOnlyList<double> Kbps)>();
-        if (options.HasFinetuned) codecs.Add(("postrvq-finetuned", Path.Combine(Stage("finetune"), FinetunedFileName), [options.FinetuneKbps]));
-        if (options.HasE2E) codecs.Add(("e2e", Path.Combine(Stage("e2e"), E2EFileName), options.Kbps));
+        if (options.HasFinetuned) codecs.Add((Claims.Finetuned, Path.Combine(Stage("finetune"), FinetunedFileName), [options.FinetuneKbps]));
+        if (options.HasFinetunedSet) codecs.Add((Claims.FinetunedOnSet, Path.Combine(Stage("finetune-set"), FinetunedSetFileName), options.Kbps));
+        if (options.HasE2E) codecs.Add((Claims.EndToEnd, Path.Combine(Stage("e2e"), E2EFileName), options.Kbps));
         for (var i = 0; i < codecs.Count; i++)
         {
             var (method, path, kbps) = codecs[i];

@@ -16,6 +16,12 @@ public sealed record PaperPipelineOptions
     /// <summary>A finetuned decoder of <see cref="Model"/>; its quantizer is the .quantizer file of the same name. Null: no finetuned row.</summary>
     public string? FinetunedModel { get; init; }
 
+    /// <summary>
+    /// A decoder of <see cref="Model"/> finetuned on bitrates sampled from a set (the paper's {3, 10, 16, 24}), scored at
+    /// every bitrate of <see cref="Kbps"/>; its quantizer is the .quantizer file of the same name. Null: no such rows.
+    /// </summary>
+    public string? FinetunedSetModel { get; init; }
+
     /// <summary>An E2E codec of <see cref="Model"/>'s architecture; its quantizer is the .quantizer file of the same name. Null: no E2E row.</summary>
     public string? E2EModel { get; init; }
 
@@ -24,6 +30,9 @@ public sealed record PaperPipelineOptions
 
     /// <summary>Whether the run has a finetuned decoder: trained by it, or given.</summary>
     public bool HasFinetuned => Train || FinetunedModel is not null;
+
+    /// <summary>Whether the run has a decoder finetuned on a set of bitrates (only when given).</summary>
+    public bool HasFinetunedSet => FinetunedSetModel is not null;
 
     /// <summary>Whether the run has an E2E baseline: trained by it, or given.</summary>
     public bool HasE2E => Train || E2EModel is not null;

@@ -21,7 +21,7 @@ static class PipelineReport
     {
         string Stage(string name) => Path.Combine(runFolder, name);
         var rows = ComparisonCsv.Read(Path.Combine(Stage("quantizers"), PaperPipeline.RowsFileName)).ToList();
-        if (options.HasFinetuned || options.HasE2E) rows.AddRange(ComparisonCsv.Read(Path.Combine(Stage("evaluation"), PaperPipeline.RowsFileName)));
+        if (options.HasFinetuned || options.HasFinetunedSet || options.HasE2E) rows.AddRange(ComparisonCsv.Read(Path.Combine(Stage("evaluation"), PaperPipeline.RowsFileName)));
         context.Progress.Report(new StageProgress(0.1, "rendering the listening table"));
         var clips = ListeningTable(options, runFolder);
         context.Progress.Report(new StageProgress(0.6, "writing charts and tables"));
