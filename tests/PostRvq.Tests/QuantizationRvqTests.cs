@@ -67,6 +67,49 @@ public class QuantizationRvqTests
         }
     }
 
+    [Fact]
+    public void AZeroEntryKeepsSilentFramesExactAndNeverLetsAStageAddError()
+    {
+        // A tenth of the frames are digital silence, as in game sounds that end in zeros.
+        var sound = Latents(5400, 8, seed: 9);
+        var frames = cat([sound, zeros(600, 8)], 0);
+        var held = cat([Latents(900, 8, seed: 10), zeros(100, 8)], 0);
+        var plainOptions = new RvqOptions { Codebooks = 6, CodebookSize = 32, KMeans = new KMeansOptions { Iterations = 10 } };
+        var zeroOptions = plainOptions with { KMeans = plainOptions.KMeans with { KeepZeroCentroid = true } };
+        foreach (var (plain, withZero) in new (FrameQuantizer, FrameQuantizer)[]
+        {
+            (new ResidualVectorQuantizer(8, plainOptions), new ResidualVectorQuantizer(8, zeroOptions)),
+            (new StandardizedRvq(8, plainOptions), new StandardizedRvq(8, zeroOptions)),
+            (new StageStandardizedRvq(8, plainOptions), new StageStandardizedRvq(8, zeroOptions)),
+        })
+        {
+            plain.Fit(frames);
+            withZero.Fit(frames);
+            Assert.Equal(RvqOptions.ZeroEntryNote, withZero.Provenance[RvqOptions.ZeroEntryKey]);
+            Assert.False(plain.Provenance.ContainsKey(RvqOptions.ZeroEntryKey));
+            var silent = held.narrow(0, 900, 100);
+            double SilentError(IQuantizer q) => q.QuantizeFrames(silent).Quantized.square().sum(1).max().item<float>();
+            // Every later stage of the plain RVQ adds its entry nearest to zero; with a zero entry they add nothing.
+            Assert.True(SilentError(withZero) < 1e-3 * SilentError(plain), $"{plain.Kind}: silent frames {SilentError(withZero)} vs {SilentError(plain)}");
+            // On each held-out frame, plain RVQ's error after every stage is at most the error after the one before
+            // (the standardized variants guarantee it in their own metric, not in the raw one).
+            var truncatable = (ITruncatableQuantizer)withZero;
+            var previous = held.square().sum(1) + 1e-6;
+            for (var depth = 1; depth <= 6; depth++)
+            {
+                var error = (truncatable.Truncate(depth).QuantizeFrames(held).Quantized - held).square().sum(1);
+                if (withZero is ResidualVectorQuantizer)
+                    Assert.True((error <= previous * (1 + 1e-4) + 1e-6).all().item<bool>(), $"{withZero.Kind}: a frame's error grew at stage {depth}");
+                previous = error;
+            }
+        }
+        var fit = KMeans.Fit(frames, new KMeansOptions { Clusters = 16, Iterations = 5, KeepZeroCentroid = true });
+        Assert.Equal(0, fit.Centroids[0].abs().max().item<float>());
+        var kept = ones(8);
+        var shifted = KMeans.Fit(frames, new KMeansOptions { Clusters = 16, Iterations = 5, KeepZeroCentroid = true }, keptCentroid: kept);
+        Assert.Equal(0, (shifted.Centroids[0] - kept).abs().max().item<float>(), 6);
+    }
+
     [Theory]
     [InlineData(64)]
     [InlineData(1024)]

@@ -25,13 +25,14 @@ static class PipelineCommand
         var methods = new Option<string?>("--methods") { Description = $"Comma-separated quantizer methods (default: {string.Join(",", defaults.Methods)})" };
         var kbps = new Option<string>("--kbps") { Description = "Comma-separated target bitrates", DefaultValueFactory = _ => string.Join(",", defaults.Kbps) };
         var iterations = new Option<int>("--kmeans-iterations") { Description = "k-means iterations per codebook", DefaultValueFactory = _ => defaults.KMeansIterations };
+        var zeroEntry = new Option<bool>("--zero-entry") { Description = "Keep entry 0 of every residual stage at the zero vector (digital silence stays exact)" };
         var maxTrain = new Option<long>("--max-train-frames") { Description = "Fit quantizers on at most this many latent frames", DefaultValueFactory = _ => defaults.MaxTrainFrames };
         var codebookSize = new Option<int?>("--codebook-size") { Description = "Entries per codebook (default: 1024, fewer when the fit set is small)" };
         var force = new Option<string[]>("--force") { Description = "Re-run these stages even if up to date (model, latents, quantizers, finetune, finetune-set, e2e, evaluation, report)", AllowMultipleArgumentsPerToken = true };
         var threads = ThreadsOption.Create();
         var command = new Command("pipeline", "Run the paper end to end: model, latents, quantizer comparison, finetuning and E2E (with --train or given models), evaluation and report")
         {
-            output, data, model, finetuned, finetunedSet, e2e, train, steps, methods, kbps, iterations, maxTrain, codebookSize, force, threads,
+            output, data, model, finetuned, finetunedSet, e2e, train, steps, methods, kbps, iterations, zeroEntry, maxTrain, codebookSize, force, threads,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -48,6 +49,7 @@ static class PipelineCommand
                 Methods = parse.GetValue(methods) is { } list ? QuantizeCommand.ParseMethods(list) : defaults.Methods,
                 Kbps = QuantizeCommand.ParseKbps(parse.GetValue(kbps)!),
                 KMeansIterations = parse.GetValue(iterations),
+                ZeroEntry = parse.GetValue(zeroEntry),
                 MaxTrainFrames = parse.GetValue(maxTrain),
                 CodebookSize = parse.GetValue(codebookSize),
             };

@@ -35,11 +35,12 @@ static class QuantizeCommand
         var maxTrain = new Option<long?>("--max-train-frames") { Description = "Fit on at most this many random training frames" };
         var maxClips = new Option<int?>("--max-clips") { Description = "Evaluate only the first N clips of the split" };
         var cropSeconds = new Option<double?>("--crop-seconds") { Description = "Evaluate on the centred crop of this length of each clip" };
+        var zeroEntry = new Option<bool>("--zero-entry") { Description = "Keep entry 0 of every residual stage at the zero vector, so a stage can add nothing (digital silence stays exact)" };
         var saveCodes = new Option<bool>("--save-codes") { Description = "Also write the evaluation codes to codes.safetensors" };
         var threads = ThreadsOption.Create();
         var command = new Command("quantize", "Fit quantizers on fixed latents and compare them through the frozen decoder")
         {
-            latents, model, data, methods, kbps, split, output, iterations, codebookSize, seed, maxTrain, maxClips, cropSeconds, saveCodes, threads,
+            latents, model, data, methods, kbps, split, output, iterations, codebookSize, seed, maxTrain, maxClips, cropSeconds, zeroEntry, saveCodes, threads,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -52,7 +53,7 @@ static class QuantizeCommand
                 TargetKbps = ParseKbps(parse.GetValue(kbps)!),
                 CodebookSize = parse.GetValue(codebookSize),
                 Seed = parse.GetValue(seed),
-                KMeans = defaults.KMeans with { Iterations = parse.GetValue(iterations) },
+                KMeans = defaults.KMeans with { Iterations = parse.GetValue(iterations), KeepZeroCentroid = parse.GetValue(zeroEntry) },
                 MaxTrainFrames = parse.GetValue(maxTrain),
                 Split = parse.GetValue(split)!,
                 OutputFolder = folder,

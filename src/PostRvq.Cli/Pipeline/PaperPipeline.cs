@@ -72,7 +72,7 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
             new("model", options.Train ? "Train the continuous autoencoder" : "Load the shipped continuous model",
                 new { options.Train, options.Config, options.TrainSteps }, options.Train ? [options.Data] : [options.Model], RunModel),
             new("latents", "Encode the train split into the latent dataset", new { split = "train" }, [options.Data, Stage("model")], RunLatents),
-            new("quantizers", "Fit and compare the quantizer zoo", new { options.Methods, options.Kbps, options.KMeansIterations, options.MaxTrainFrames, options.Seed, options.CodebookSize },
+            new("quantizers", "Fit and compare the quantizer zoo", new { options.Methods, options.Kbps, options.KMeansIterations, options.ZeroEntry, options.MaxTrainFrames, options.Seed, options.CodebookSize },
                 [options.Data, Stage("model"), Stage("latents")], RunQuantizers),
         };
         if (options.HasFinetuned)
@@ -132,7 +132,7 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
         Methods = options.Methods,
         TargetKbps = options.Kbps,
         Seed = options.Seed,
-        KMeans = new KMeansOptions { Iterations = options.KMeansIterations },
+        KMeans = new KMeansOptions { Iterations = options.KMeansIterations, KeepZeroCentroid = options.ZeroEntry },
         MaxTrainFrames = options.MaxTrainFrames,
         OutputFolder = outputFolder,
     };

@@ -51,6 +51,9 @@ public sealed record PaperPipelineOptions
     public int? CodebookSize { get; init; }
 
     public int KMeansIterations { get; init; } = 10;
+
+    /// <summary>Every residual stage keeps a zero entry (<see cref="Quantization.KMeansOptions.KeepZeroCentroid"/>).</summary>
+    public bool ZeroEntry { get; init; }
     public long MaxTrainFrames { get; init; } = 20_000;
 
     /// <summary>Test clips in the report's listening table.</summary>

@@ -119,7 +119,8 @@ static class PipelineReport
         new("models", options.Train ? "trained by this run" : string.Join(", ", new[] { options.Model, options.FinetunedModel, options.E2EModel }.OfType<string>())),
         new("methods", string.Join(", ", options.Methods)),
         new("bitrates (kbps)", string.Join(", ", options.Kbps.Select(k => k.ToString(CultureInfo.InvariantCulture)))),
-        new("k-means", $"{options.KMeansIterations} Lloyd iterations, at most {options.MaxTrainFrames} fit frames, seed {options.Seed}"),
+        new("k-means", $"{options.KMeansIterations} Lloyd iterations, at most {options.MaxTrainFrames} fit frames, seed {options.Seed}"
+            + (options.ZeroEntry ? "; every residual stage keeps a zero entry" : "")),
         new("PostRvq", typeof(PaperPipeline).Assembly.GetName().Version?.ToString() ?? "?"),
         new("TorchSharp", typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?"),
         new(".NET", Environment.Version.ToString()),

@@ -26,8 +26,20 @@ public sealed record KMeansResult(Tensor Centroids, double MeanSquaredError, int
 /// </summary>
 public static class KMeans
 {
-    /// <summary>Fits K centroids to points [N, D] (float32); needs N ≥ K.</summary>
-    public static KMeansResult Fit(Tensor points, KMeansOptions options, IProgress<string>? progress = null)
+    /// <summary>
+    /// Fits K centroids to points [N, D] (float32); needs N ≥ K. With <see cref="KMeansOptions.KeepZeroCentroid"/>,
+    /// centroid 0 stays at <paramref name="keptCentroid"/> [D] (the origin when null).
+    /// </summary>
+    public static KMeansResult Fit(Tensor points, KMeansOptions options, IProgress<string>? progress = null, Tensor? keptCentroid = null)
+    {
+        if (!options.KeepZeroCentroid || keptCentroid is null) return FitAroundOrigin(points, options, progress);
+        using var scope = NewDisposeScope();
+        // Fitting the shifted points with a centroid kept at the origin keeps it at the given point once shifted back.
+        var fit = FitAroundOrigin(points - keptCentroid, options, progress);
+        return fit with { Centroids = (fit.Centroids + keptCentroid).MoveToOuterDisposeScope() };
+    }
+
+    static KMeansResult FitAroundOrigin(Tensor points, KMeansOptions options, IProgress<string>? progress)
     {
         options.Validate();
         if (points.dim() != 2) throw new ArgumentException($"Expected points [N, D], got [{string.Join(", ", points.shape)}].", nameof(points));
@@ -38,7 +50,7 @@ public static class KMeans
         using var scope = NewDisposeScope();
         var generator = new Generator((ulong)options.Seed, points.device);
         var data = Subsample(points, (long)options.MaxPointsPerCluster * k, generator);
-        var centroids = PlusPlusSeeds(Subsample(data, Math.Max((long)options.InitPointsPerCluster * k, k), generator), k, generator);
+        var centroids = PlusPlusSeeds(Subsample(data, Math.Max((long)options.InitPointsPerCluster * k, k), generator), k, generator, options.KeepZeroCentroid);
         var result = options.MiniBatchSize is { } batch
             ? MiniBatch(data, centroids, options, batch, generator, progress)
             : Lloyd(data, centroids, options, progress);
@@ -51,15 +63,28 @@ public static class KMeans
         return points.index_select(0, randperm(points.shape[0], generator: generator, device: points.device).narrow(0, 0, limit));
     }
 
-    /// <summary>k-means++: each next seed is drawn with probability proportional to its squared distance to the nearest seed.</summary>
-    static Tensor PlusPlusSeeds(Tensor points, int k, Generator generator)
+    /// <summary>
+    /// k-means++: each next seed is drawn with probability proportional to its squared distance to the nearest seed.
+    /// With <paramref name="zeroFirst"/>, seed 0 is the origin and the draws start from there.
+    /// </summary>
+    static Tensor PlusPlusSeeds(Tensor points, int k, Generator generator, bool zeroFirst)
     {
         var count = points.shape[0];
         var seeds = empty(k, points.shape[1], dtype: points.dtype, device: points.device);
         var pointNorms = points.square().sum(1);
         var nearest = full(count, double.PositiveInfinity, dtype: points.dtype, device: points.device);
-        var next = randint(count, [1], generator: generator, device: points.device);
-        for (var i = 0; i < k; i++)
+        var first = 0;
+        if (zeroFirst)
+        {
+            seeds[0] = zeros(points.shape[1], dtype: points.dtype, device: points.device);
+            nearest.copy_(pointNorms);
+            first = 1;
+            if (k == 1) return seeds;
+        }
+        var next = zeroFirst
+            ? multinomial(nearest.sum().item<float>() > 0 ? nearest : ones_like(nearest), 1, generator: generator)
+            : randint(count, [1], generator: generator, device: points.device);
+        for (var i = first; i < k; i++)
         {
             using var step = NewDisposeScope();
             var seed = points.index_select(0, next).squeeze(0);
@@ -94,6 +119,7 @@ public static class KMeans
             var sums = zeros_like(centroids).index_add_(0, nearest.Indices, points, 1.0);
             var updated = sums / counts.clamp_min(1).unsqueeze(1);
             reseeded += ReseedEmpty(updated, counts, points, nearest.SquaredDistances);
+            if (options.KeepZeroCentroid) updated[0].zero_();
             centroids.copy_(updated);
             progress?.Report($"k-means iteration {iteration}/{options.Iterations}: MSE {mse:G4}");
             // The first iteration has nothing to compare with (∞ − mse ≤ tol · ∞ would stop it at once).
@@ -134,12 +160,14 @@ public static class KMeans
             var rate = (counts / seen.clamp_min(1)).unsqueeze(1);
             var batchMeans = sums / counts.clamp_min(1).unsqueeze(1);
             centroids.add_(rate * (batchMeans - centroids));
+            if (options.KeepZeroCentroid) centroids[0].zero_();
             if (step % 50 == 0 || step == steps)
             {
                 var dead = nonzero(seen == 0).squeeze(1);
                 if (dead.shape[0] > 0)
                 {
                     reseeded += ReseedEmpty(centroids, seen, batch, nearest.SquaredDistances);
+                    if (options.KeepZeroCentroid) centroids[0].zero_();
                     seen.index_fill_(0, dead, 1);
                 }
                 progress?.Report($"mini-batch k-means step {step}/{steps}");

@@ -17,6 +17,15 @@ public sealed record KMeansOptions
     /// <summary>k-means++ seeding looks at a random subset of at most this many points per centroid.</summary>
     public int InitPointsPerCluster { get; init; } = 32;
 
+    /// <summary>
+    /// Keeps centroid 0 at the origin, or at the point <see cref="KMeans.Fit"/> is given (seeded there, never moved).
+    /// In a residual stage this is an entry that adds
+    /// nothing: the stage can pass a residual on unchanged, so RVQ's error never grows with depth, and frames the
+    /// first stages already code almost exactly (digital silence) are not pushed off by every later stage's
+    /// nearest-to-zero entry. Off by default, as in the paper's RVQ.
+    /// </summary>
+    public bool KeepZeroCentroid { get; init; }
+
     /// <summary>Stop when the mean squared error improves by less than this fraction.</summary>
     public double Tolerance { get; init; } = 1e-5;
 

@@ -63,6 +63,12 @@ public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuanti
         };
     }
 
+    /// <summary>
+    /// With <see cref="KMeansOptions.KeepZeroCentroid"/>, where the first stage's kept entry sits [D]: the point the
+    /// raw zero latent maps to when the frames were transformed first (standardized RVQ sets it); the origin when null.
+    /// </summary>
+    internal Tensor? FirstStageKeptEntry { get; set; }
+
     protected override void FitFrames(Tensor frames, IProgress<FitProgress>? progress)
     {
         stageCodebooks.Clear();
@@ -74,7 +80,8 @@ public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuanti
         {
             using var stageScope = NewDisposeScope();
             var stageProgress = progress is null ? null : new SynchronousProgress<string>(detail => progress.Report(new FitProgress(stage + 1, Options.Codebooks, detail)));
-            var fit = KMeans.Fit(residual, Options.StageKMeans(stage), stageProgress);
+            // The kept entry adds nothing in later stages; in the first it is where the raw zero latent (silence) lands.
+            var fit = KMeans.Fit(residual, Options.StageKMeans(stage), stageProgress, stage == 0 ? FirstStageKeptEntry : null);
             fits.Add(fit);
             var codebook = fit.Centroids.DetachFromDisposeScope();
             var norms = codebook.square().sum(1).DetachFromDisposeScope();
@@ -86,6 +93,8 @@ public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuanti
         }
         FitErrors = errors;
         Provenance[KMeansConvergence.Key] = KMeansConvergence.Describe(fits);
+        if (Options.KMeans.KeepZeroCentroid) Provenance[RvqOptions.ZeroEntryKey] = RvqOptions.ZeroEntryNote;
+        else Provenance.Remove(RvqOptions.ZeroEntryKey);
     }
 
     protected internal override Tensor EncodeFrames(Tensor frames) =>

@@ -6,6 +6,11 @@ namespace PostRvq.Quantization;
 /// </summary>
 public sealed record RvqOptions
 {
+    /// <summary>The provenance key a fit writes when every stage keeps a zero entry (<see cref="KMeansOptions.KeepZeroCentroid"/>).</summary>
+    public const string ZeroEntryKey = "zeroEntry";
+
+    public const string ZeroEntryNote = "entry 0 of every stage adds nothing to the decoded latent";
+
     public int Codebooks { get; init; } = 32;
     public int CodebookSize { get; init; } = 1024;
 

@@ -68,7 +68,8 @@ public sealed class StageStandardizedRvq : FrameQuantizer, ITruncatableQuantizer
             var stageIndex = s;
             var stageProgress = progress is null ? null : new SynchronousProgress<string>(detail => progress.Report(new FitProgress(stageIndex + 1, Options.Codebooks, detail)));
             var statistics = Standardization.Fit(residual);
-            var fit = KMeans.Fit(statistics.Apply(residual), Options.StageKMeans(s), stageProgress);
+            // The kept entry is where a zero residual lands after this stage's standardization: the stage adds nothing.
+            var fit = KMeans.Fit(statistics.Apply(residual), Options.StageKMeans(s), stageProgress, statistics.Apply(zeros(residual.shape[1])));
             fits.Add(fit);
             var stage = new Stage(statistics, fit.Centroids.DetachFromDisposeScope());
             residual.sub_(stage.Decode(Nearest(stage, residual)));
@@ -78,6 +79,8 @@ public sealed class StageStandardizedRvq : FrameQuantizer, ITruncatableQuantizer
         }
         FitErrors = errors;
         Provenance[KMeansConvergence.Key] = KMeansConvergence.Describe(fits);
+        if (Options.KMeans.KeepZeroCentroid) Provenance[RvqOptions.ZeroEntryKey] = RvqOptions.ZeroEntryNote;
+        else Provenance.Remove(RvqOptions.ZeroEntryKey);
     }
 
     static Tensor Nearest(Stage stage, Tensor residual) =>

@@ -46,8 +46,21 @@ public sealed class StandardizedRvq : FrameQuantizer, ITruncatableQuantizer
     protected override void FitFrames(Tensor frames, IProgress<FitProgress>? progress)
     {
         var stats = Standardization.Fit(frames);
-        inner.Fit(stats.Apply(frames), progress);
-        if (inner.Provenance.TryGetValue(KMeansConvergence.Key, out var convergence)) Provenance[KMeansConvergence.Key] = convergence;
+        using var silence = stats.Apply(zeros(Dimension));
+        inner.FirstStageKeptEntry = silence;
+        try
+        {
+            inner.Fit(stats.Apply(frames), progress);
+        }
+        finally
+        {
+            inner.FirstStageKeptEntry = null;
+        }
+        foreach (var key in new[] { KMeansConvergence.Key, RvqOptions.ZeroEntryKey })
+        {
+            if (inner.Provenance.TryGetValue(key, out var value)) Provenance[key] = value;
+            else Provenance.Remove(key);
+        }
         standardization = stats;
     }
 
