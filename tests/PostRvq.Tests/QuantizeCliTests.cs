@@ -86,6 +86,19 @@ public class QuantizeCliTests
     }
 
     [Fact]
+    public void InspectShowsAQuantizersKindCodebooksAndProvenance()
+    {
+        var shipped = RepositoryFiles.Path("data", "models", "tiny-cpu-waveform-e2e.quantizer");
+        var (code, output, error) = Run("inspect", "--quantizer", shipped);
+        Assert.True(code == 0, error);
+        Assert.Contains("rvq: 32 code streams of 1024 entries for 64-d latents, 320 bits per frame", output);
+        Assert.Contains("trainedBy: e2e", output);
+        (code, _, error) = Run("inspect");
+        Assert.Equal(1, code);
+        Assert.Contains("give one of --model and --quantizer", error);
+    }
+
+    [Fact]
     public void QuantizeWithAMissingLatentsFolderSaysWhichPath()
     {
         using var folder = new TempFolder();
