@@ -163,8 +163,15 @@ public class EncodeDecodeCliTests(TinyCodecFixture tiny) : IClassFixture<TinyCod
         Assert.True(rows[1].Codebooks > rows[0].Codebooks);
         Assert.True(rows[1].LatentSnrDb > rows[0].LatentSnrDb, $"latent SNR {rows[0].LatentSnrDb} → {rows[1].LatentSnrDb}");
 
-        Succeeds(Run(["evaluate", "--model", tiny.ModelPath, "--data", audio, "--json", folder.File("m.json")]));
+        Succeeds(Run(["evaluate", "--model", tiny.ModelPath, "--data", audio, "--json", folder.File("m.json"), "--csv", folder.File("m.csv")]));
         Assert.Contains("\"mean\"", File.ReadAllText(folder.File("m.json")));
+        // The continuous row pairs clip by clip with the quantized ones, as `postrvq claims` needs.
+        var continuous = Assert.Single(Evaluation.ComparisonCsv.Read(folder.File("m.csv")));
+        Assert.Equal("continuous", continuous.Method);
+        Assert.Equal(rows[0].Clips.Count, continuous.Clips.Count);
+        Assert.True(continuous.Mel < rows[0].Mel, $"continuous mel {continuous.Mel} vs {rows[0].Mel} at 0.75 kbps");
+        Succeeds(Run(["evaluate", .. Parts, "--data", audio, "--kbps", "0.75", "--method", "srvq", "--csv", folder.File("named.csv")]));
+        Assert.Equal("srvq", Assert.Single(Evaluation.ComparisonCsv.Read(folder.File("named.csv"))).Method);
         Assert.Contains("--kbps needs a codec with a quantizer", Fails(Run(["evaluate", "--model", tiny.ModelPath, "--data", audio, "--kbps", "3"])));
     }
 
