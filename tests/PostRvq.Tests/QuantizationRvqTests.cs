@@ -110,6 +110,36 @@ public class QuantizationRvqTests
         Assert.Equal(0, (shifted.Centroids[0] - kept).abs().max().item<float>(), 6);
     }
 
+    [Fact]
+    public void GainShapeGivesQuietFramesTheRelativePrecisionOfLoudOnes()
+    {
+        // Frames whose level spans 80 dB, as latents that follow a signal's level do, plus some digital silence.
+        static Tensor Levelled(int n, int seed)
+        {
+            var generator = new Generator((ulong)seed + 100);
+            var levels = pow(10, rand(n, 1, generator: generator) * 8 - 6);
+            return cat([Latents(n, 8, seed) * levels, zeros(n / 10, 8)], 0);
+        }
+        var train = Levelled(6000, 21);
+        var held = Levelled(1000, 22);
+        var options = new RvqOptions { Codebooks = 4, CodebookSize = 32, KMeans = new KMeansOptions { Iterations = 10 } };
+        var gainShape = new GainShapeSrvq(8, options);
+        var standardized = new StandardizedRvq(8, options);
+        gainShape.Fit(train);
+        standardized.Fit(train);
+        Assert.Equal(standardized.BitsPerFrame, gainShape.BitsPerFrame);
+        var sound = held.narrow(0, 0, 1000);
+        double MedianRelativeError(IQuantizer q) =>
+            ((q.QuantizeFrames(sound).Quantized - sound).square().sum(1) / sound.square().sum(1)).median().item<float>();
+        Assert.True(MedianRelativeError(gainShape) < 0.2 * MedianRelativeError(standardized),
+            $"gain–shape {MedianRelativeError(gainShape)} vs srvq {MedianRelativeError(standardized)}");
+        var silent = gainShape.QuantizeFrames(held.narrow(0, 1000, 100)).Quantized;
+        Assert.True(silent.abs().max().item<float>() < 1e-6, $"silence decodes to {silent.abs().max().item<float>()}");
+        // Truncation keeps the gain stream and drops shape stages from the end: each stage cuts the error.
+        var errors = Enumerable.Range(1, 4).Select(depth => Mse(gainShape.Truncate(depth), sound)).ToList();
+        for (var i = 1; i < errors.Count; i++) Assert.True(errors[i] < errors[i - 1], $"{i + 1} streams: {errors[i]} vs {errors[i - 1]}");
+    }
+
     [Theory]
     [InlineData(64)]
     [InlineData(1024)]

@@ -18,6 +18,9 @@ public static class QuantizerKinds
     /// <summary>RVQ whose every stage standardizes its own residual (<see cref="StageStandardizedRvq"/>).</summary>
     public const string SrvqStage = "srvq-stage";
 
+    /// <summary>The frame's norm on a log scale, then its direction by standardized RVQ (<see cref="GainShapeSrvq"/>).</summary>
+    public const string GainShapeSrvq = "gs-srvq";
+
     /// <summary>One k-means codebook (<see cref="VectorQuantizer"/>).</summary>
     public const string Vq = "vq";
 

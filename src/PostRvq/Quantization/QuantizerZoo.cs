@@ -25,6 +25,8 @@ public static class QuantizerZoo
             r => new ResidualVectorQuantizer(r.Dimension, RvqFor(r) with { BeamWidth = 4 })));
         Register(new QuantizerMethod(QuantizerKinds.SrvqStage, "RVQ whose every stage z-scores its own residual",
             r => new StageStandardizedRvq(r.Dimension, RvqFor(r))));
+        Register(new QuantizerMethod(QuantizerKinds.GainShapeSrvq, "gain–shape: the frame's norm on a log scale, its direction by standardized RVQ",
+            r => new GainShapeSrvq(r.Dimension, RvqFor(r))));
         Register(new QuantizerMethod(QuantizerKinds.Vq, "one k-means codebook of up to 2^12 entries",
             r => new VectorQuantizer(r.Dimension, new VqOptions
             {
@@ -67,6 +69,7 @@ public static class QuantizerZoo
         QuantizerFile.Register(QuantizerKinds.Srvq, StandardizedRvq.FromState);
         QuantizerFile.Register(QuantizerKinds.RvqBeam, ResidualVectorQuantizer.FromState);
         QuantizerFile.Register(QuantizerKinds.SrvqStage, StageStandardizedRvq.FromState);
+        QuantizerFile.Register(QuantizerKinds.GainShapeSrvq, GainShapeSrvq.FromState);
         QuantizerFile.Register(QuantizerKinds.Vq, VectorQuantizer.FromState);
         QuantizerFile.Register(QuantizerKinds.Pq, ProductQuantizer.FromState);
         QuantizerFile.Register(QuantizerKinds.Scalar, UniformScalarQuantizer.FromState);
