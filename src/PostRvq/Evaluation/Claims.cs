@@ -35,7 +35,8 @@ public static class Claims
         options ??= new ClaimOptions();
         options.Validate();
         var tester = new Tester(rows, options);
-        return [tester.QualityFallsWithBitrate(), tester.StandardizationHelps(), tester.FinetuningHelps(), tester.PostRvqMatchesE2E()];
+        // An array rather than a collection expression, whose hidden list type a notebook cannot share between kernels.
+        return new[] { tester.QualityFallsWithBitrate(), tester.StandardizationHelps(), tester.FinetuningHelps(), tester.PostRvqMatchesE2E() };
     }
 
     /// <summary>One sentence per claim (<see cref="ClaimResult.Sentence"/>), for a report's notes.</summary>
