@@ -2,7 +2,7 @@
 """Reads PostRvq files with NumPy alone: latent sets, quantizers and .codes files (layouts in docs/formats.md).
 
 Every reader verifies the file's SHA-256 and refuses a file that fails it. decode() turns codes back into the
-quantized latents for the residual kinds (rvq, rvq-beam, srvq, srvq-stage), vq and pq, with the arithmetic of the C#
+quantized latents for the residual kinds (rvq, rvq-beam, srvq, srvq-stage, gs-srvq), vq and pq, with the arithmetic of the C#
 quantizers: the stage centroids summed in float32, then the standardization undone.
 
     python3 scripts/python/postrvq_io.py info FILE_OR_FOLDER
@@ -242,6 +242,18 @@ def decode(codes, quantizer):
             # The RVQ runs on z-scored latents: x = z * std + mean.
             frames = frames * tensors["std"] + tensors["mean"]
         return frames
+    if kind == "gs-srvq":
+        # Stream 0 is the frame's norm on a uniform log scale; the others a standardized RVQ of the frame over that norm.
+        settings = quantizer["settings"]
+        gains = np.exp(codes[:, 0].astype(np.float64) * settings["gainStepLog"] + settings["gainLowLog"]).astype(np.float32)
+        if stages == 1:
+            shapes = np.repeat(tensors["meanShape"][None, :], codes.shape[0], axis=0).astype(np.float32)
+        else:
+            shapes = np.zeros_like(frames)
+            for s in range(stages - 1):
+                shapes += tensors[f"codebook.{s}"][codes[:, s + 1]]
+            shapes = shapes * tensors["std"] + tensors["mean"]
+        return (shapes * gains[:, None]).astype(np.float32)
     if kind == "srvq-stage":
         # Every stage z-scored its own residual, so every centroid is de-standardized before it is added.
         for s in range(stages):
@@ -252,7 +264,7 @@ def decode(codes, quantizer):
     if kind == "pq":
         # One codebook per group of consecutive dimensions; the groups' centroids side by side.
         return np.concatenate([tensors[f"codebook.{g}"][codes[:, g]] for g in range(stages)], axis=1).astype(np.float32)
-    raise ValueError(f"decoding {kind} quantizers is not implemented here (rvq, rvq-beam, srvq, srvq-stage, vq and pq are)")
+    raise ValueError(f"decoding {kind} quantizers is not implemented here (rvq, rvq-beam, srvq, srvq-stage, gs-srvq, vq and pq are)")
 
 
 def decode_file(codes_path, quantizer_path):
