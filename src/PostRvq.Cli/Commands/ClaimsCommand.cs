@@ -89,12 +89,11 @@ static class ClaimsCommand
             foreach (var c in claim.Comparisons)
             {
                 var headline = ReferenceEquals(c, claim.Headline);
-                var interval = c.Difference.ToString();
                 table.AddRow(
                     headline ? Markup.Escape($"{claim.Number}. {claim.Statement}") : "",
                     Markup.Escape(c.Label),
-                    interval[..interval.IndexOf(' ')],
-                    Markup.Escape(interval[(interval.IndexOf(' ') + 1)..]),
+                    PairedDifference.Signed(c.Difference.Mean),
+                    Markup.Escape(c.Difference.Interval),
                     c.Difference.Clips.ToString(CultureInfo.InvariantCulture),
                     headline ? $"[bold]{Markup.Escape(claim.Verdict.Describe())}[/]" : Markup.Escape(c.Verdict.Describe()));
             }
@@ -116,7 +115,7 @@ static class ClaimsCommand
                 var headline = ReferenceEquals(c, claim.Headline);
                 var d = c.Difference;
                 text.Append(headline ? $"| **{claim.Number}. {claim.Statement}** " : "| ")
-                    .Append(string.Create(CultureInfo.InvariantCulture, $"| {c.Label} | {d.Mean:+0.000;−0.000} | [{d.Low:+0.000;−0.000}, {d.High:+0.000;−0.000}] | {d.Clips} | "))
+                    .Append(string.Create(CultureInfo.InvariantCulture, $"| {c.Label} | {PairedDifference.Signed(d.Mean)} | {d.Interval} | {d.Clips} | "))
                     .Append(headline ? $"**{claim.Verdict.Describe()}** |\n" : $"{c.Verdict.Describe()} |\n");
             }
         }

@@ -15,6 +15,11 @@ public sealed record PairedDifference(double Mean, double Low, double High, int 
     public bool IsAboveZero => Low > 0;
 
     /// <summary>"−0.123 [−0.150, −0.097]" with three decimals.</summary>
-    public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Mean:+0.000;−0.000;0.000} [{Low:+0.000;−0.000;0.000}, {High:+0.000;−0.000;0.000}]");
+    public override string ToString() => $"{Signed(Mean)} {Interval}";
+
+    /// <summary>"[−0.150, −0.097]".</summary>
+    public string Interval => $"[{Signed(Low)}, {Signed(High)}]";
+
+    /// <summary>A difference with its sign and three decimals, "+0.012" or "−0.012" (a true minus sign).</summary>
+    public static string Signed(double value) => value.ToString("+0.000;−0.000;0.000", CultureInfo.InvariantCulture);
 }
