@@ -39,10 +39,6 @@ public static class Claims
         return new[] { tester.QualityFallsWithBitrate(), tester.StandardizationHelps(), tester.FinetuningHelps(), tester.PostRvqMatchesE2E() };
     }
 
-    /// <summary>One sentence per claim (<see cref="ClaimResult.Sentence"/>), for a report's notes.</summary>
-    public static IReadOnlyList<string> Check(IReadOnlyList<ComparisonRow> rows, ClaimOptions? options = null) =>
-        [.. Test(rows, options).Select(c => c.Sentence)];
-
     sealed class Tester(IReadOnlyList<ComparisonRow> rows, ClaimOptions options)
     {
         string Kbps => F(options.FinetuneKbps);

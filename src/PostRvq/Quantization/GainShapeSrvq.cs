@@ -65,16 +65,17 @@ public sealed class GainShapeSrvq : FrameQuantizer, ITruncatableQuantizer
 
     protected override void FitFrames(Tensor frames, IProgress<FitProgress>? progress)
     {
-        var logs = Norms(frames).clamp_min(SilentNorm).log();
+        var norms = Norms(frames);
+        var logs = norms.clamp_min(SilentNorm).log();
         var (low, high) = (logs.min().item<double>(), logs.max().item<double>());
         var scale = new GainScale(low, high > low ? (high - low) / (Options.CodebookSize - 1) : 1.0, Options.CodebookSize);
         // The shape is the frame over its decoded gain, so the shape stages also absorb the gain's rounding.
-        var shapes = frames / scale.Decode(scale.Encode(Norms(frames)));
+        var shapes = frames / scale.Decode(scale.Encode(norms));
         meanShape = shapes.mean([0]).DetachFromDisposeScope();
         if (shape is not null)
         {
             shape.Fit(shapes, progress);
-            foreach (var (key, value) in shape.Provenance) Provenance[key] = value;
+            KMeansConvergence.Copy(shape.Provenance, Provenance);
         }
         gain = scale;
     }

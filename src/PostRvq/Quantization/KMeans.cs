@@ -81,9 +81,7 @@ public static class KMeans
             first = 1;
             if (k == 1) return seeds;
         }
-        var next = zeroFirst
-            ? multinomial(nearest.sum().item<float>() > 0 ? nearest : ones_like(nearest), 1, generator: generator)
-            : randint(count, [1], generator: generator, device: points.device);
+        var next = zeroFirst ? DrawByDistance(nearest, generator) : randint(count, [1], generator: generator, device: points.device);
         for (var i = first; i < k; i++)
         {
             using var step = NewDisposeScope();
@@ -94,11 +92,17 @@ public static class KMeans
             var distances = points.mv(seed).mul_(-2).add_(pointNorms).add_(seed.dot(seed)).clamp_min_(0);
             nearest.copy_(minimum(nearest, distances));
             if (i == k - 1) break;
-            // All points coincide with seeds: any point is as good as another.
-            var weights = nearest.sum().item<float>() > 0 ? nearest : ones_like(nearest);
-            next = multinomial(weights, 1, generator: generator).MoveToOuterDisposeScope();
+            next = DrawByDistance(nearest, generator).MoveToOuterDisposeScope();
         }
         return seeds;
+    }
+
+    /// <summary>One point index [1], drawn with probability proportional to its squared distance to the nearest seed.</summary>
+    static Tensor DrawByDistance(Tensor nearest, Generator generator)
+    {
+        // All points coincide with seeds: any point is as good as another.
+        var weights = nearest.sum().item<float>() > 0 ? nearest : ones_like(nearest);
+        return multinomial(weights, 1, generator: generator);
     }
 
     static KMeansResult Lloyd(Tensor points, Tensor centroids, KMeansOptions options, IProgress<string>? progress)

@@ -63,11 +63,26 @@ public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuanti
         };
     }
 
+    // Set only for the duration of Fit(latents, firstStageKeptEntry, progress).
+    Tensor? firstStageKeptEntry;
+
     /// <summary>
-    /// With <see cref="KMeansOptions.KeepZeroCentroid"/>, where the first stage's kept entry sits [D]: the point the
-    /// raw zero latent maps to when the frames were transformed first (standardized RVQ sets it); the origin when null.
+    /// Fits with the first stage's kept entry (<see cref="KMeansOptions.KeepZeroCentroid"/>) at
+    /// <paramref name="firstStageKeptEntry"/> [D] instead of the origin: the point the raw zero latent maps to when the
+    /// frames were transformed first, as standardized RVQ does.
     /// </summary>
-    internal Tensor? FirstStageKeptEntry { get; set; }
+    internal void Fit(Tensor latents, Tensor firstStageKeptEntry, IProgress<FitProgress>? progress)
+    {
+        this.firstStageKeptEntry = firstStageKeptEntry;
+        try
+        {
+            Fit(latents, progress);
+        }
+        finally
+        {
+            this.firstStageKeptEntry = null;
+        }
+    }
 
     protected override void FitFrames(Tensor frames, IProgress<FitProgress>? progress)
     {
@@ -81,7 +96,7 @@ public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuanti
             using var stageScope = NewDisposeScope();
             var stageProgress = progress is null ? null : new SynchronousProgress<string>(detail => progress.Report(new FitProgress(stage + 1, Options.Codebooks, detail)));
             // The kept entry adds nothing in later stages; in the first it is where the raw zero latent (silence) lands.
-            var fit = KMeans.Fit(residual, Options.StageKMeans(stage), stageProgress, stage == 0 ? FirstStageKeptEntry : null);
+            var fit = KMeans.Fit(residual, Options.StageKMeans(stage), stageProgress, stage == 0 ? firstStageKeptEntry : null);
             fits.Add(fit);
             var codebook = fit.Centroids.DetachFromDisposeScope();
             var norms = codebook.square().sum(1).DetachFromDisposeScope();
@@ -92,9 +107,7 @@ public sealed class ResidualVectorQuantizer : FrameQuantizer, ITruncatableQuanti
             progress?.Report(new FitProgress(stage + 1, Options.Codebooks, $"stage {stage + 1} fitted: residual MSE {errors[^1]:G4}"));
         }
         FitErrors = errors;
-        Provenance[KMeansConvergence.Key] = KMeansConvergence.Describe(fits);
-        if (Options.KMeans.KeepZeroCentroid) Provenance[RvqOptions.ZeroEntryKey] = RvqOptions.ZeroEntryNote;
-        else Provenance.Remove(RvqOptions.ZeroEntryKey);
+        KMeansConvergence.Record(Provenance, fits, Options.KMeans);
     }
 
     protected internal override Tensor EncodeFrames(Tensor frames) =>

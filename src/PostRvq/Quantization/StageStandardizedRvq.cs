@@ -78,9 +78,7 @@ public sealed class StageStandardizedRvq : FrameQuantizer, ITruncatableQuantizer
             progress?.Report(new FitProgress(s + 1, Options.Codebooks, $"stage {s + 1} fitted: residual MSE {errors[^1]:G4}"));
         }
         FitErrors = errors;
-        Provenance[KMeansConvergence.Key] = KMeansConvergence.Describe(fits);
-        if (Options.KMeans.KeepZeroCentroid) Provenance[RvqOptions.ZeroEntryKey] = RvqOptions.ZeroEntryNote;
-        else Provenance.Remove(RvqOptions.ZeroEntryKey);
+        KMeansConvergence.Record(Provenance, fits, Options.KMeans);
     }
 
     static Tensor Nearest(Stage stage, Tensor residual) =>

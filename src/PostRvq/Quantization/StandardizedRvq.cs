@@ -46,21 +46,10 @@ public sealed class StandardizedRvq : FrameQuantizer, ITruncatableQuantizer
     protected override void FitFrames(Tensor frames, IProgress<FitProgress>? progress)
     {
         var stats = Standardization.Fit(frames);
+        // The first stage's kept entry sits where the raw zero latent (silence) lands once standardized.
         using var silence = stats.Apply(zeros(Dimension));
-        inner.FirstStageKeptEntry = silence;
-        try
-        {
-            inner.Fit(stats.Apply(frames), progress);
-        }
-        finally
-        {
-            inner.FirstStageKeptEntry = null;
-        }
-        foreach (var key in new[] { KMeansConvergence.Key, RvqOptions.ZeroEntryKey })
-        {
-            if (inner.Provenance.TryGetValue(key, out var value)) Provenance[key] = value;
-            else Provenance.Remove(key);
-        }
+        inner.Fit(stats.Apply(frames), silence, progress);
+        KMeansConvergence.Copy(inner.Provenance, Provenance);
         standardization = stats;
     }
 
