@@ -194,7 +194,7 @@ type Charts =
         let points =
             [| for claim in measured do
                    for c in claim.Comparisons do
-                       yield $"{claim.Number}: {c.Label}", c, obj.ReferenceEquals(c, claim.Headline) |]
+                       yield $"{claim.Number}: {c.Label}", c, claim.IsHeadline c |]
         let labels = points |> Array.map (fun (l, _, _) -> l)
         let trace (name: string) (chosen: (string * ClaimComparison * bool)[]) =
             Chart.Point(x = (chosen |> Array.map (fun (_, c, _) -> c.Difference.Mean)), y = (chosen |> Array.map (fun (l, _, _) -> l)), Name = name)

@@ -89,7 +89,7 @@ type ClaimTables =
                            Verdict = claim.Verdict.Describe() }
                else
                    for c in claim.Comparisons do
-                       let verdict = if obj.ReferenceEquals(c, claim.Headline) then $"{c.Verdict.Describe()} (claim: {claim.Verdict.Describe()})" else c.Verdict.Describe()
+                       let verdict = if claim.IsHeadline c then $"{c.Verdict.Describe()} (claim: {claim.Verdict.Describe()})" else c.Verdict.Describe()
                        yield { Claim = name; Comparison = c.Label; MelDifference = c.Difference.Mean; Low = c.Difference.Low; High = c.Difference.High
                                Margin = c.Margin; Clips = c.Difference.Clips; Verdict = verdict } |]
         |> Frame.ofRecords

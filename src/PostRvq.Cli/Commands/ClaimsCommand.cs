@@ -77,26 +77,37 @@ static class ClaimsCommand
 
     static string Name(ComparisonRow row) => double.IsNaN(row.TargetKbps) ? row.Method : $"{row.Method} at {row.TargetKbps.ToString(CultureInfo.InvariantCulture)} kbps";
 
+    /// <summary>
+    /// The claims table's rows, unescaped: a claim's statement and verdict head the row of its headline comparison,
+    /// marked to be set in bold, or a plain row of their own when nothing was measured; other rows carry their own
+    /// comparison's verdict.
+    /// </summary>
+    static IEnumerable<(bool Headline, string Claim, string Comparison, string Difference, string Interval, string Clips, string Verdict)> Rows(IReadOnlyList<ClaimResult> claims)
+    {
+        foreach (var claim in claims)
+        {
+            var statement = $"{claim.Number}. {claim.Statement}";
+            if (claim.Comparisons.Count == 0)
+                yield return (false, statement, claim.Rule, "", "", "", claim.Verdict.Describe());
+            foreach (var c in claim.Comparisons)
+            {
+                var headline = claim.IsHeadline(c);
+                yield return (headline, headline ? statement : "", c.Label, PairedDifference.Signed(c.Difference.Mean), c.Difference.Interval,
+                    c.Difference.Clips.ToString(CultureInfo.InvariantCulture), headline ? claim.Verdict.Describe() : c.Verdict.Describe());
+            }
+        }
+    }
+
     static void Print(IReadOnlyList<ClaimResult> claims)
     {
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("claim").AddColumn("comparison (mel)").AddColumn(new TableColumn("difference").RightAligned())
             .AddColumn(new TableColumn("95 % interval").RightAligned()).AddColumn(new TableColumn("clips").RightAligned()).AddColumn("verdict");
-        foreach (var claim in claims)
+        foreach (var row in Rows(claims))
         {
-            if (claim.Comparisons.Count == 0)
-                table.AddRow(Markup.Escape($"{claim.Number}. {claim.Statement}"), Markup.Escape(claim.Rule), "", "", "", claim.Verdict.Describe());
-            foreach (var c in claim.Comparisons)
-            {
-                var headline = ReferenceEquals(c, claim.Headline);
-                table.AddRow(
-                    headline ? Markup.Escape($"{claim.Number}. {claim.Statement}") : "",
-                    Markup.Escape(c.Label),
-                    PairedDifference.Signed(c.Difference.Mean),
-                    Markup.Escape(c.Difference.Interval),
-                    c.Difference.Clips.ToString(CultureInfo.InvariantCulture),
-                    headline ? $"[bold]{Markup.Escape(claim.Verdict.Describe())}[/]" : Markup.Escape(c.Verdict.Describe()));
-            }
+            var verdict = Markup.Escape(row.Verdict);
+            table.AddRow(Markup.Escape(row.Claim), Markup.Escape(row.Comparison), Markup.Escape(row.Difference), Markup.Escape(row.Interval), row.Clips,
+                row.Headline ? $"[bold]{verdict}[/]" : verdict);
         }
         AnsiConsole.Write(table);
         foreach (var claim in claims) Console.WriteLine(claim.Sentence);
@@ -106,18 +117,11 @@ static class ClaimsCommand
     internal static string Markdown(IReadOnlyList<ClaimResult> claims)
     {
         var text = new StringBuilder("| claim | comparison (mel, system − compared) | difference | 95 % interval | clips | verdict |\n| --- | --- | ---: | ---: | ---: | --- |\n");
-        foreach (var claim in claims)
+        foreach (var row in Rows(claims))
         {
-            if (claim.Comparisons.Count == 0)
-                text.Append($"| {claim.Number}. {claim.Statement} | {claim.Rule} | | | | {claim.Verdict.Describe()} |\n");
-            foreach (var c in claim.Comparisons)
-            {
-                var headline = ReferenceEquals(c, claim.Headline);
-                var d = c.Difference;
-                text.Append(headline ? $"| **{claim.Number}. {claim.Statement}** " : "| ")
-                    .Append(string.Create(CultureInfo.InvariantCulture, $"| {c.Label} | {PairedDifference.Signed(d.Mean)} | {d.Interval} | {d.Clips} | "))
-                    .Append(headline ? $"**{claim.Verdict.Describe()}** |\n" : $"{c.Verdict.Describe()} |\n");
-            }
+            text.Append(row.Headline ? $"| **{row.Claim}** " : $"| {row.Claim} ")
+                .Append($"| {row.Comparison} | {row.Difference} | {row.Interval} | {row.Clips} | ")
+                .Append(row.Headline ? $"**{row.Verdict}** |\n" : $"{row.Verdict} |\n");
         }
         return text.ToString();
     }

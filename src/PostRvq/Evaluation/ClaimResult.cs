@@ -22,4 +22,7 @@ public sealed record ClaimResult(int Number, string Statement, string Rule, Clai
         ? $"Claim {Number}, {Statement}: mel {h.Label} = {h.Difference} over {h.Difference.Clips} clips "
           + $"({h.Difference.Confidence:P0} interval, {h.Difference.Resamples:N0} paired bootstrap resamples, seed {h.Difference.Seed}): {Verdict.Describe()}; {Rule}."
         : $"Claim {Number}, {Statement}: {Rule}.";
+
+    /// <summary>Whether <paramref name="comparison"/> is the one this claim's verdict rests on.</summary>
+    public bool IsHeadline(ClaimComparison comparison) => ReferenceEquals(comparison, Headline);
 }
