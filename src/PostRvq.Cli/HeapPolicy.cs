@@ -5,8 +5,8 @@ namespace PostRvq.Cli;
 /// <summary>Chooses the native heap policy (<see cref="NativeHeap"/>) from the command a process runs.</summary>
 static class HeapPolicy
 {
-    /// <summary>Commands that score or rebuild whole files, where returning large blocks was measured to bound memory.</summary>
-    static readonly string[] LongFileCommands = ["reconstruct", "evaluate"];
+    /// <summary>Commands that rebuild whole files in chunks, where returning large blocks was measured to bound memory.</summary>
+    static readonly string[] LongFileCommands = ["reconstruct"];
 
     /// <summary>Commands that run training steps, where keeping freed pages was measured to speed a step up.</summary>
     static readonly string[] TrainingCommands = ["train", "finetune", "e2e"];

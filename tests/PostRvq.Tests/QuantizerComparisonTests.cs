@@ -174,6 +174,79 @@ public class QuantizerComparisonTests
         Assert.True(double.IsNaN(back[0].Kbps));
     }
 
+    /// <summary>A researcher's quantizer that leaves temporaries to the caller's dispose scope, as torch code often does.</summary>
+    sealed class LitteringRvq(ResidualVectorQuantizer inner) : IQuantizer
+    {
+        public string Kind => "littering-rvq";
+        public int Dimension => inner.Dimension;
+        public int Codebooks => inner.Codebooks;
+        public IReadOnlyList<long> CodebookSizes => inner.CodebookSizes;
+        public double BitsPerFrame => inner.BitsPerFrame;
+        public bool IsFitted => inner.IsFitted;
+        public void Fit(Tensor latents, IProgress<FitProgress>? progress = null) => inner.Fit(latents, progress);
+
+        public Tensor Encode(Tensor z)
+        {
+            for (var i = 0; i < 10; i++) _ = z * 2;
+            return inner.Encode(z);
+        }
+
+        public Tensor Decode(Tensor codes) => inner.Decode(codes);
+        public QuantizerOutput Quantize(Tensor z) => inner.Quantize(z);
+        public void Save(string path) => inner.Save(path);
+    }
+
+    [Fact]
+    public void ScoringAFittedQuantizer_KeepsOnlyCodesAndDecodedLatentsPerClip()
+    {
+        using var model = TinyModel();
+        using var train = TrainLatents(model);
+        var rvq = new ResidualVectorQuantizer(8, new RvqOptions { Codebooks = 4, CodebookSize = 16, KMeans = new KMeansOptions { Iterations = 2 } });
+        rvq.Fit(train.Frames);
+        var littering = new LitteringRvq(rvq);
+        var stats = TorchSharp.DisposeScopeManager.Statistics;
+        // The most tensors alive at any progress report: the last one comes after every clip is coded and decoded.
+        long PeakLive(int clips)
+        {
+            var peak = 0L;
+            QuantizerComparison.EvaluateFitted(new ComparisonOptions { TargetKbps = [0.7] }, "littering-rvq", model, littering,
+                SyntheticAudio.Clips(clips, 0.3, 24000, seed: 9), progress: new SynchronousProgress(_ => peak = Math.Max(peak, stats.ThreadTotalLiveCount)));
+            return peak;
+        }
+
+        var perClip = (PeakLive(10) - PeakLive(2)) / 8.0;
+        // Each clip keeps its latents, codes and decoded latents; its ten temporaries must be gone.
+        Assert.InRange(perClip, 0, 4);
+    }
+
+    [Fact]
+    public void ScoringBatches_GroupEqualLengthsWithinTheSampleBudget()
+    {
+        int[] lengths = [100, 100, 50, 100, 100, 100, 500, 50];
+        var batches = QuantizerComparison.ScoringBatches(lengths, maxSamples: 250).ToList();
+
+        Assert.Equal(Enumerable.Range(0, lengths.Length), batches.SelectMany(b => b).Order());
+        Assert.All(batches, b => Assert.Single(b.Select(i => lengths[i]).Distinct()));
+        // A clip longer than the budget goes alone; otherwise a batch stays within it.
+        Assert.All(batches, b => Assert.True(b.Count == 1 || b.Sum(i => lengths[i]) <= 250));
+        Assert.Equal([2, 2, 1, 2, 1], batches.Select(b => b.Count));
+    }
+
+    [Fact]
+    public void ScoringInSmallBatches_GivesTheSameMetricsAsOneBatch()
+    {
+        var references = SyntheticAudio.Clips(5, 0.3, 24000, seed: 3);
+        var decoded = SyntheticAudio.Clips(5, 0.3, 24000, seed: 4);
+        var together = QuantizerComparison.Score(references, decoded, maxBatchSamples: long.MaxValue);
+        var apart = QuantizerComparison.Score(references, decoded, maxBatchSamples: 1);
+
+        for (var i = 0; i < references.Count; i++)
+        {
+            Assert.Equal(together[i].Mel, apart[i].Mel, 1e-5);
+            Assert.Equal(together[i].SiSdr, apart[i].SiSdr, 1e-4);
+        }
+    }
+
     sealed class SynchronousProgress(Action<ComparisonProgress> report) : IProgress<ComparisonProgress>
     {
         public void Report(ComparisonProgress value) => report(value);
