@@ -84,6 +84,15 @@ public class ClaimsTests
     }
 
     [Fact]
+    public void FinetuningIsJudgedBehindItsOwnQuantizerWhenThoseRowsExist()
+    {
+        // The srvq rows come from another fit, 0.3 mel better than the quantizer the decoder was finetuned behind.
+        var claims = Claims.Test([.. PostTraining, Row("postrvq-frozen", 16, 1.0), Row("postrvq-finetuned", 16, 0.8)], Fast);
+        Assert.Equal("postrvq-finetuned @ 16 kbps − postrvq-frozen @ 16 kbps", claims[2].Headline!.Label);
+        Assert.Equal(ClaimVerdict.Holds, claims[2].Verdict);
+    }
+
+    [Fact]
     public void PostRvqCountsAsAtLeastAsGoodAsE2EWithinTheMargin()
     {
         ComparisonRow[] Results(double e2eOffset) => [.. PostTraining, Row("postrvq-finetuned", 16, 0.5), Row("e2e", 3, 2.0), Row("e2e", 16, e2eOffset)];

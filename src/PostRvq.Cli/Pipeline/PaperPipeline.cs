@@ -90,8 +90,8 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
         var codecs = CodecStages();
         if (codecs.Count > 0)
             stages.Add(new("evaluation", "Score the finetuned and E2E models on the test split",
-                new { options.Kbps, options.FinetuneKbps, options.HasFinetuned, options.HasFinetunedSet, options.HasE2E },
-                [options.Data, Stage("quantizers"), .. codecs], RunEvaluation));
+                new { options.Kbps, options.FinetuneKbps, options.HasFinetuned, options.HasFinetunedSet, options.HasE2E, frozenRows = Claims.Frozen },
+                [options.Data, Stage("model"), Stage("quantizers"), .. codecs], RunEvaluation));
         stages.Add(new("report", "Write the report", new { options.ReportClips, options.Kbps, options.FinetuneKbps, options.HasFinetuned, options.HasFinetunedSet, options.HasE2E },
             [options.Data, Stage("model"), Stage("quantizers"), .. codecs, .. codecs.Count > 0 ? [Stage("evaluation")] : Array.Empty<string>()],
             c => PipelineReport.Write(c, options, runFolder)));
@@ -157,8 +157,30 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
             var trainClips = Corpus.Load(options.Data).Split("train").LoadSpread(MdctLinearInit.DefaultSeconds, model.Options.SampleRate);
             rows.Insert(1, LinearAnchorRow.Score(model.Options, trainClips, clips, "test"));
         }
+        rows.AddRange(FrozenRows(context));
         ComparisonCsv.Write(Path.Combine(context.Folder, RowsFileName), rows);
     }
+
+    /// <summary>
+    /// The continuous decoder behind the finetuned decoder's own quantizer, at the bitrates of the finetuned decoders
+    /// that share that quantizer: claim 3 then compares decoders alone, not also this run's refit of srvq.
+    /// </summary>
+    IReadOnlyList<ComparisonRow> FrozenRows(StageContext context)
+    {
+        if (!options.HasFinetuned) return [];
+        var quantizerPath = PaperPipelineOptions.QuantizerOf(Path.Combine(Stage("finetune"), FinetunedFileName));
+        var kbps = new List<double> { options.FinetuneKbps };
+        if (options.HasFinetunedSet && SameBytes(quantizerPath, PaperPipelineOptions.QuantizerOf(Path.Combine(Stage("finetune-set"), FinetunedSetFileName))))
+            kbps.AddRange(options.Kbps.Where(k => !kbps.Contains(k)));
+        var (model, info) = ModelFile.Load(Path.Combine(Stage("model"), ModelFileName));
+        using var _ = model;
+        var (clips, _) = TestClips(model.Options.SampleRate);
+        var progress = new SynchronousProgress<ComparisonProgress>(p => context.Progress.Report(new StageProgress(1, $"{Claims.Frozen}: {p.Detail}")));
+        return QuantizerComparison.EvaluateFitted(Comparison(null) with { TargetKbps = [.. kbps.Order()] }, Claims.Frozen, model, QuantizerFile.Load(quantizerPath),
+            clips, info.Steps, progress);
+    }
+
+    static bool SameBytes(string a, string b) => File.ReadAllBytes(a).AsSpan().SequenceEqual(File.ReadAllBytes(b));
 
     double Fraction(ComparisonProgress p)
     {
