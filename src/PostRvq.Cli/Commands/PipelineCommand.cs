@@ -17,9 +17,9 @@ static class PipelineCommand
         var output = OutOption.Folder("the run, one subfolder per stage (runs/NAME/STAGE/)", defaultFolder: "runs/pipeline");
         var data = DataOption.Create("the committed samples, or a corpus you built", defaultPath: defaults.Data);
         var model = new Option<string>("--model") { Description = "The continuous model to quantize (without --train)", DefaultValueFactory = _ => defaults.Model };
-        var finetuned = new Option<string?>("--finetuned-model") { Description = "A decoder finetuned from --model, with its .quantizer beside it; without it (or --train) the finetuned row is left out" };
-        var finetunedSet = new Option<string?>("--finetuned-set-model") { Description = "A decoder of --model finetuned on a sampled set of bitrates, with its .quantizer beside it; scored at every --kbps" };
-        var e2e = new Option<string?>("--e2e-model") { Description = "An E2E codec of --model's architecture, with its .quantizer beside it; without it (or --train) the E2E rows are left out" };
+        var finetuned = new Option<string?>("--finetuned-model") { Description = $"A decoder finetuned from --model, with its .quantizer beside it{ShippedOrNone}" };
+        var finetunedSet = new Option<string?>("--finetuned-set-model") { Description = $"A decoder of --model finetuned on a sampled set of bitrates, with its .quantizer beside it; scored at every --kbps{ShippedOrNone}" };
+        var e2e = new Option<string?>("--e2e-model") { Description = $"An E2E codec of --model's architecture, with its .quantizer beside it{ShippedOrNone}" };
         var train = new Option<bool>("--train") { Description = "Train the continuous, finetuned and E2E models instead of loading the shipped ones" };
         var steps = new Option<int?>("--train-steps") { Description = "With --train: steps for the continuous model and for finetuning" };
         var methods = new Option<string?>("--methods") { Description = $"Comma-separated quantizer methods (default: {string.Join(",", defaults.Methods)})" };
@@ -37,13 +37,14 @@ static class PipelineCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             ThreadsOption.Apply(parse, threads);
+            var shippedModel = !parse.GetValue(train) && parse.GetValue(model) == defaults.Model;
             var options = defaults with
             {
                 Data = parse.GetValue(data)!,
                 Model = parse.GetValue(model)!,
-                FinetunedModel = parse.GetValue(finetuned),
-                FinetunedSetModel = parse.GetValue(finetunedSet),
-                E2EModel = parse.GetValue(e2e),
+                FinetunedModel = CodecChoice(parse.GetValue(finetuned), "--finetuned-model", shippedModel),
+                FinetunedSetModel = CodecChoice(parse.GetValue(finetunedSet), "--finetuned-set-model", shippedModel),
+                E2EModel = CodecChoice(parse.GetValue(e2e), "--e2e-model", shippedModel),
                 Train = parse.GetValue(train),
                 TrainSteps = parse.GetValue(steps),
                 Methods = parse.GetValue(methods) is { } list ? QuantizeCommand.ParseMethods(list) : defaults.Methods,
@@ -83,6 +84,16 @@ static class PipelineCommand
             return outcomes.Count == stages.Count ? 0 : 1;
         }));
         return command;
+    }
+
+    const string ShippedOrNone = "; by default the one shipped with the default --model, if any; \"none\" leaves the rows out";
+
+    /// <summary>The codec <paramref name="option"/> names, none for "none", and when not given the shipped one if <paramref name="shippedModel"/> and it exists.</summary>
+    internal static string? CodecChoice(string? given, string option, bool shippedModel)
+    {
+        if (given is not null) return given.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : given;
+        var shipped = PaperPipelineOptions.ShippedCodecs.Single(c => c.Option == option).Path;
+        return shippedModel && File.Exists(shipped) ? shipped : null;
     }
 
     /// <summary>Says what --train will cost before it starts, from the config's steps and this machine's measured speeds.</summary>

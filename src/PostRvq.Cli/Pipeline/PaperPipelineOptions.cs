@@ -4,8 +4,8 @@ namespace PostRvq.Cli.Pipeline;
 /// What <c>postrvq pipeline</c> runs. The defaults reproduce the paper's quantizer comparison on the committed
 /// samples with the shipped tiny-cpu model in a few CPU minutes: the paper's bitrates and 10-bit codebooks, with
 /// k-means cut to 10 Lloyd iterations and at most 20,000 fit frames so every family fits quickly. The finetuned and
-/// E2E rows need models trained on the same continuous model: pass them, or <see cref="Train"/>; none ships yet for
-/// the MDCT tiny-cpu (the shipped ones belong to the retired waveform family, tiny-cpu-waveform).
+/// E2E rows need models trained on the same continuous model: pass them, or <see cref="Train"/>; with the shipped
+/// model, the command line takes each of <see cref="ShippedCodecs"/> that ships.
 /// </summary>
 public sealed record PaperPipelineOptions
 {
@@ -72,6 +72,17 @@ public sealed record PaperPipelineOptions
         while (size > 16 && frames < 32L * size) size /= 2;
         return size;
     }
+
+    /// <summary>
+    /// The codecs shipped beside <c>data/models/tiny-cpu.model</c> for the finetuned, set-finetuned and E2E rows, each
+    /// with its .quantizer of the same name.
+    /// </summary>
+    public static readonly (string Option, string Path)[] ShippedCodecs =
+    [
+        ("--finetuned-model", "data/models/tiny-cpu-finetuned-16k.model"),
+        ("--finetuned-set-model", "data/models/tiny-cpu-finetuned-set.model"),
+        ("--e2e-model", "data/models/tiny-cpu-e2e.model"),
+    ];
 
     public static string QuantizerOf(string modelPath) => Path.ChangeExtension(modelPath, Quantization.QuantizerFile.Extension);
 }
