@@ -193,7 +193,7 @@ type Charts =
         if measured.Length = 0 then invalidArg (nameof claims) "No claim was measured."
         let points =
             [| for claim in measured do
-                   for c in claim.Comparisons do
+                   for c in claim.Listed do
                        yield $"{claim.Number}: {c.Label}", c, claim.IsHeadline c |]
         let labels = points |> Array.map (fun (l, _, _) -> l)
         let trace (name: string) (chosen: (string * ClaimComparison * bool)[]) =

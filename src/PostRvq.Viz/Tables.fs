@@ -88,7 +88,7 @@ type ClaimTables =
                    yield { Claim = name; Comparison = claim.Rule; MelDifference = nan; Low = nan; High = nan; Margin = nan; Clips = 0
                            Verdict = claim.Verdict.Describe() }
                else
-                   for c in claim.Comparisons do
+                   for c in claim.Listed do
                        let verdict = if claim.IsHeadline c then $"{c.Verdict.Describe()} (claim: {claim.Verdict.Describe()})" else c.Verdict.Describe()
                        yield { Claim = name; Comparison = c.Label; MelDifference = c.Difference.Mean; Low = c.Difference.Low; High = c.Difference.High
                                Margin = c.Margin; Clips = c.Difference.Clips; Verdict = verdict } |]

@@ -35,6 +35,7 @@ public class ClaimsCliTests
         Assert.Equal(4, output.Split('\n').Count(line => line.StartsWith("Claim ") && line.Contains("): holds; ")));
         var table = File.ReadAllText(markdown);
         Assert.StartsWith("| claim | comparison (mel, system − compared) |", table);
+        Assert.Contains("| **1. quality falls with bitrate** | continuous − srvq @ 3 kbps | −2.000 |", table);
         Assert.Contains("| **2. standardization helps RVQ at equal bits** | srvq @ 3/16 kbps − rvq @ 3/16 kbps | −0.150 |", table);
     }
 

@@ -40,6 +40,9 @@ public class ClaimsTests
         Assert.Equal(["continuous − srvq @ 16 kbps", "srvq @ 16 kbps − srvq @ 3 kbps"], claims[0].Comparisons.Select(c => c.Label));
         Assert.Equal("continuous − srvq @ 3 kbps", claims[0].Headline!.Label);
         Assert.Equal(-2.0, claims[0].Headline!.Difference.Mean, 2);
+        // Claim 1's headline summarises its steps, so a table lists it first; other claims' headlines are among their comparisons.
+        Assert.Equal(["continuous − srvq @ 3 kbps", "continuous − srvq @ 16 kbps", "srvq @ 16 kbps − srvq @ 3 kbps"], claims[0].Listed.Select(c => c.Label));
+        Assert.Equal(claims[1].Comparisons, claims[1].Listed);
         Assert.Equal(ClaimVerdict.Holds, claims[1].Verdict);
         Assert.Equal("srvq @ 3/16 kbps − rvq @ 3/16 kbps", claims[1].Headline!.Label);
         Assert.Equal(-0.1, claims[1].Headline!.Difference.Mean, 2);

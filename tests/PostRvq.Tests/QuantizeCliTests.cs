@@ -54,6 +54,36 @@ public class QuantizeCliTests
     }
 
     [Fact]
+    public void Pipeline_ScoresTheFrozenDecoderBehindTheFinetunedDecodersQuantizer()
+    {
+        using var folder = new TempFolder();
+        var options = new PaperPipelineOptions
+        {
+            Data = SamplesPath, Model = ModelPath, FinetunedModel = RepositoryFiles.Path("data", "models", "tiny-cpu-finetuned-16k.model"),
+            Methods = ["srvq"], Kbps = [16], KMeansIterations = 2, MaxTrainFrames = 2000,
+        };
+        var run = folder.File("run");
+        // Every stage up to the evaluation; the report only draws these rows.
+        var stages = new PaperPipeline(options, run).Stages().Where(s => s.Name != "report").ToList();
+        new Pipeline.PipelineRunner(run, new HashSet<string>()).Run(stages, new SilentObserver());
+
+        var rows = ComparisonCsv.Read(Path.Combine(run, "evaluation", PaperPipeline.RowsFileName));
+        var finetuned = Assert.Single(rows, r => r.Method == Claims.Finetuned);
+        var frozen = Assert.Single(rows, r => r.Method == Claims.Frozen);
+        Assert.Equal(16, frozen.TargetKbps);
+        Assert.Equal(finetuned.Clips.Count, frozen.Clips.Count);
+        // Both decode the same codes: the quantizer shipped with the finetuned decoder.
+        Assert.Equal(finetuned.LatentMse, frozen.LatentMse);
+    }
+
+    sealed class SilentObserver : Pipeline.IPipelineObserver
+    {
+        public void StageStarting(int index, int count, Pipeline.PipelineStage stage, bool skipping) { }
+        public void StageProgress(Pipeline.PipelineStage stage, Pipeline.StageProgress progress) { }
+        public void StageFinished(Pipeline.StageOutcome outcome) { }
+    }
+
+    [Fact]
     public void Pipeline_TakesAShippedCodecOnlyForTheShippedModel()
     {
         var shipped = PaperPipelineOptions.ShippedCodecs[0];

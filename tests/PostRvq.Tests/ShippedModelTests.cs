@@ -55,6 +55,24 @@ public class ShippedModelTests
     }
 
     [Fact]
+    public void TheShippedFinetunedDecoderContinuesTheShippedModelBehindItsStandardizedRvq()
+    {
+        var (continuous, info) = ModelFile.Load(ModelPath);
+        using var _ = continuous;
+        using var finetuned = Codec.Load(Path.Combine(Models, "tiny-cpu-finetuned-16k.model"), Path.Combine(Models, "tiny-cpu-finetuned-16k.quantizer"));
+        Assert.Equal(Codec.PostTrainingFinetuned, finetuned.Kind);
+        Assert.Equal(ModelKinds.Mdct, finetuned.Info.Options.Kind);
+        Assert.Equal("srvq", finetuned.Quantizer!.Kind);
+        Assert.Equal(info.Steps + finetuned.Info.FinetuneSteps, finetuned.Info.Steps);
+        // Finetuning leaves the encoder alone, so the finetuned codec encodes exactly as the continuous model does.
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var test = Corpus.Load(RepositoryFiles.Path("data", "samples")).Split("test");
+        var audio = AudioTensors.ToBatch(test.LoadClip(test.Entries[0], 24000));
+        Assert.Equal(continuous.Encode(audio).data<float>().ToArray(), finetuned.Model.Encode(audio).data<float>().ToArray());
+    }
+
+    [Fact]
     public void TheShippedFinetunedAndE2ECodecsKnowTheirKindAndMeetTheEqualBudget()
     {
         using var finetuned = Codec.Load(Path.Combine(Models, "tiny-cpu-waveform-finetuned-16k.model"), Path.Combine(Models, "tiny-cpu-waveform-finetuned-16k.quantizer"));

@@ -89,7 +89,7 @@ static class ClaimsCommand
             var statement = $"{claim.Number}. {claim.Statement}";
             if (claim.Comparisons.Count == 0)
                 yield return (false, statement, claim.Rule, "", "", "", claim.Verdict.Describe());
-            foreach (var c in claim.Comparisons)
+            foreach (var c in claim.Listed)
             {
                 var headline = claim.IsHeadline(c);
                 yield return (headline, headline ? statement : "", c.Label, PairedDifference.Signed(c.Difference.Mean), c.Difference.Interval,

@@ -157,7 +157,6 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
             var trainClips = Corpus.Load(options.Data).Split("train").LoadSpread(MdctLinearInit.DefaultSeconds, model.Options.SampleRate);
             rows.Insert(1, LinearAnchorRow.Score(model.Options, trainClips, clips, "test"));
         }
-        rows.AddRange(FrozenRows(context));
         ComparisonCsv.Write(Path.Combine(context.Folder, RowsFileName), rows);
     }
 
@@ -235,6 +234,7 @@ public sealed class PaperPipeline(PaperPipelineOptions options, string runFolder
                 context.Progress.Report(new StageProgress((i + (double)p.Done / Math.Max(1, p.Total)) / codecs.Count, $"{method}: {p.Detail}")));
             rows.AddRange(QuantizerComparison.EvaluateFitted(Comparison(null) with { TargetKbps = kbps }, method, model, quantizer, clips, info.Steps, progress));
         }
+        rows.AddRange(FrozenRows(context));
         ComparisonCsv.Write(Path.Combine(context.Folder, RowsFileName), rows);
     }
 

@@ -23,6 +23,12 @@ public sealed record ClaimResult(int Number, string Statement, string Rule, Clai
           + $"({h.Difference.Confidence:P0} interval, {h.Difference.Resamples:N0} paired bootstrap resamples, seed {h.Difference.Seed}): {Verdict.Describe()}; {Rule}."
         : $"Claim {Number}, {Statement}: {Rule}.";
 
+    /// <summary>
+    /// The comparisons to show: the headline first when it is a summary of its own (claim 1's drop from the continuous
+    /// model to the lowest bitrate), then every supporting one.
+    /// </summary>
+    public IReadOnlyList<ClaimComparison> Listed => Headline is { } h && !Comparisons.Any(IsHeadline) ? [h, .. Comparisons] : Comparisons;
+
     /// <summary>Whether <paramref name="comparison"/> is the one this claim's verdict rests on.</summary>
     public bool IsHeadline(ClaimComparison comparison) => ReferenceEquals(comparison, Headline);
 }
