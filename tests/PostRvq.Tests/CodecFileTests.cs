@@ -242,27 +242,18 @@ public sealed class TinyCodecFixture : IDisposable
 }
 
 /// <summary>A quantizer that codes at one bitrate only, as a researcher's own quantizer might: an RVQ that does not offer truncation.</summary>
-sealed class FixedRateQuantizer(IQuantizer inner) : IQuantizer
+sealed class FixedRateQuantizer(IQuantizer inner) : DelegatingQuantizer(inner)
 {
     const string FixedRateKind = "fixed-rate-rvq-test";
 
     static FixedRateQuantizer() =>
         QuantizerFile.Register(FixedRateKind, state => new FixedRateQuantizer(ResidualVectorQuantizer.FromState(state with { Kind = QuantizerKinds.Rvq })));
 
-    public string Kind => FixedRateKind;
-    public int Dimension => inner.Dimension;
-    public int Codebooks => inner.Codebooks;
-    public IReadOnlyList<long> CodebookSizes => inner.CodebookSizes;
-    public double BitsPerFrame => inner.BitsPerFrame;
-    public bool IsFitted => inner.IsFitted;
-    public void Fit(Tensor latents, IProgress<FitProgress>? progress = null) => inner.Fit(latents, progress);
-    public Tensor Encode(Tensor z) => inner.Encode(z);
-    public Tensor Decode(Tensor codes) => inner.Decode(codes);
-    public QuantizerOutput Quantize(Tensor z) => inner.Quantize(z);
+    public override string Kind => FixedRateKind;
 
-    public void Save(string path)
+    public override void Save(string path)
     {
-        inner.Save(path);
+        base.Save(path);
         QuantizerFile.Save(path, QuantizerFile.ReadState(path) with { Kind = Kind });
     }
 }

@@ -33,26 +33,16 @@ public class QuantizerComparisonTests
     static IReadOnlyList<AudioClip> EvaluationClips => SyntheticAudio.Clips(2, 0.3, 24000, seed: 9);
 
     /// <summary>An RVQ that hides its truncation, so the harness must fit it once per bitrate.</summary>
-    sealed class WholeRvq(ResidualVectorQuantizer inner) : IQuantizer
+    sealed class WholeRvq(ResidualVectorQuantizer inner) : DelegatingQuantizer(inner)
     {
         public int Fits { get; private set; }
-        public string Kind => "whole-rvq";
-        public int Dimension => inner.Dimension;
-        public int Codebooks => inner.Codebooks;
-        public IReadOnlyList<long> CodebookSizes => inner.CodebookSizes;
-        public double BitsPerFrame => inner.BitsPerFrame;
-        public bool IsFitted => inner.IsFitted;
+        public override string Kind => "whole-rvq";
 
-        public void Fit(Tensor latents, IProgress<FitProgress>? progress = null)
+        public override void Fit(Tensor latents, IProgress<FitProgress>? progress = null)
         {
             Fits++;
-            inner.Fit(latents, progress);
+            base.Fit(latents, progress);
         }
-
-        public Tensor Encode(Tensor z) => inner.Encode(z);
-        public Tensor Decode(Tensor codes) => inner.Decode(codes);
-        public QuantizerOutput Quantize(Tensor z) => inner.Quantize(z);
-        public void Save(string path) => inner.Save(path);
     }
 
     [Fact]
@@ -175,25 +165,15 @@ public class QuantizerComparisonTests
     }
 
     /// <summary>A researcher's quantizer that leaves temporaries to the caller's dispose scope, as torch code often does.</summary>
-    sealed class LitteringRvq(ResidualVectorQuantizer inner) : IQuantizer
+    sealed class LitteringRvq(ResidualVectorQuantizer inner) : DelegatingQuantizer(inner)
     {
-        public string Kind => "littering-rvq";
-        public int Dimension => inner.Dimension;
-        public int Codebooks => inner.Codebooks;
-        public IReadOnlyList<long> CodebookSizes => inner.CodebookSizes;
-        public double BitsPerFrame => inner.BitsPerFrame;
-        public bool IsFitted => inner.IsFitted;
-        public void Fit(Tensor latents, IProgress<FitProgress>? progress = null) => inner.Fit(latents, progress);
+        public override string Kind => "littering-rvq";
 
-        public Tensor Encode(Tensor z)
+        public override Tensor Encode(Tensor z)
         {
             for (var i = 0; i < 10; i++) _ = z * 2;
-            return inner.Encode(z);
+            return base.Encode(z);
         }
-
-        public Tensor Decode(Tensor codes) => inner.Decode(codes);
-        public QuantizerOutput Quantize(Tensor z) => inner.Quantize(z);
-        public void Save(string path) => inner.Save(path);
     }
 
     [Fact]
