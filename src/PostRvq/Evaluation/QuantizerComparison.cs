@@ -223,8 +223,8 @@ public static class QuantizerComparison
         var quantized = new List<Tensor>();
         for (var i = 0; i < context.Clips.Count; i++)
         {
-            // Only the codes and the decoded latents outlive a clip; a code search's distance tables would add up to
-            // gigabytes over a test split.
+            // Only the codes and the decoded latents outlive a clip; temporaries a quantizer leaves in the caller's
+            // scope would otherwise be held for every clip of the split.
             using var clipScope = NewDisposeScope();
             var clock = Stopwatch.StartNew();
             var clipCodes = quantizer.Encode(context.Evaluation.Latents[i]);
