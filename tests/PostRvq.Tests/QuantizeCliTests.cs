@@ -86,12 +86,12 @@ public class QuantizeCliTests
     [Fact]
     public void Pipeline_TakesAShippedCodecOnlyForTheShippedModel()
     {
-        var shipped = PaperPipelineOptions.ShippedCodecs[0];
-        Assert.Equal("data/models/tiny-cpu-finetuned-16k.model", shipped.Path);
-        Assert.Null(PostRvq.Cli.Commands.PipelineCommand.CodecChoice("none", shipped.Option, shippedModel: true));
-        Assert.Equal("mine.model", PostRvq.Cli.Commands.PipelineCommand.CodecChoice("mine.model", shipped.Option, shippedModel: true));
+        var shipped = PaperPipelineOptions.ShippedFinetunedModel;
+        Assert.Equal("data/models/tiny-cpu-finetuned-16k.model", shipped);
+        Assert.Null(PostRvq.Cli.Commands.PipelineCommand.CodecChoice("none", shipped, shippedModel: true));
+        Assert.Equal("mine.model", PostRvq.Cli.Commands.PipelineCommand.CodecChoice("mine.model", shipped, shippedModel: true));
         // Another --model, or --train, makes its own rows: a codec of the shipped model would not compare.
-        Assert.Null(PostRvq.Cli.Commands.PipelineCommand.CodecChoice(null, shipped.Option, shippedModel: false));
+        Assert.Null(PostRvq.Cli.Commands.PipelineCommand.CodecChoice(null, shipped, shippedModel: false));
     }
 
     [Fact]

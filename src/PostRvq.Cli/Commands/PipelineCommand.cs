@@ -42,9 +42,9 @@ static class PipelineCommand
             {
                 Data = parse.GetValue(data)!,
                 Model = parse.GetValue(model)!,
-                FinetunedModel = CodecChoice(parse.GetValue(finetuned), "--finetuned-model", shippedModel),
-                FinetunedSetModel = CodecChoice(parse.GetValue(finetunedSet), "--finetuned-set-model", shippedModel),
-                E2EModel = CodecChoice(parse.GetValue(e2e), "--e2e-model", shippedModel),
+                FinetunedModel = CodecChoice(parse.GetValue(finetuned), PaperPipelineOptions.ShippedFinetunedModel, shippedModel),
+                FinetunedSetModel = CodecChoice(parse.GetValue(finetunedSet), PaperPipelineOptions.ShippedFinetunedSetModel, shippedModel),
+                E2EModel = CodecChoice(parse.GetValue(e2e), PaperPipelineOptions.ShippedE2EModel, shippedModel),
                 Train = parse.GetValue(train),
                 TrainSteps = parse.GetValue(steps),
                 Methods = parse.GetValue(methods) is { } list ? QuantizeCommand.ParseMethods(list) : defaults.Methods,
@@ -88,11 +88,10 @@ static class PipelineCommand
 
     const string ShippedOrNone = "; by default the one shipped with the default --model, if any; \"none\" leaves the rows out";
 
-    /// <summary>The codec <paramref name="option"/> names, none for "none", and when not given the shipped one if <paramref name="shippedModel"/> and it exists.</summary>
-    internal static string? CodecChoice(string? given, string option, bool shippedModel)
+    /// <summary>The codec an option names, none for "none", and when not given <paramref name="shipped"/> if <paramref name="shippedModel"/> and it exists.</summary>
+    internal static string? CodecChoice(string? given, string shipped, bool shippedModel)
     {
         if (given is not null) return given.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : given;
-        var shipped = PaperPipelineOptions.ShippedCodecs.Single(c => c.Option == option).Path;
         return shippedModel && File.Exists(shipped) ? shipped : null;
     }
 

@@ -5,7 +5,7 @@ namespace PostRvq.Cli.Pipeline;
 /// samples with the shipped tiny-cpu model in a few CPU minutes: the paper's bitrates and 10-bit codebooks, with
 /// k-means cut to 10 Lloyd iterations and at most 20,000 fit frames so every family fits quickly. The finetuned and
 /// E2E rows need models trained on the same continuous model: pass them, or <see cref="Train"/>; with the shipped
-/// model, the command line takes each of <see cref="ShippedCodecs"/> that ships.
+/// model, the command line takes each shipped codec (<see cref="ShippedFinetunedModel"/> and the others) that exists.
 /// </summary>
 public sealed record PaperPipelineOptions
 {
@@ -73,16 +73,14 @@ public sealed record PaperPipelineOptions
         return size;
     }
 
-    /// <summary>
-    /// The codecs shipped beside <c>data/models/tiny-cpu.model</c> for the finetuned, set-finetuned and E2E rows, each
-    /// with its .quantizer of the same name.
-    /// </summary>
-    public static readonly (string Option, string Path)[] ShippedCodecs =
-    [
-        ("--finetuned-model", "data/models/tiny-cpu-finetuned-16k.model"),
-        ("--finetuned-set-model", "data/models/tiny-cpu-finetuned-set.model"),
-        ("--e2e-model", "data/models/tiny-cpu-e2e.model"),
-    ];
+    /// <summary>The decoder shipped beside <c>data/models/tiny-cpu.model</c> finetuned at 16 kbps, with its .quantizer of the same name.</summary>
+    public const string ShippedFinetunedModel = "data/models/tiny-cpu-finetuned-16k.model";
+
+    /// <summary>The decoder shipped beside <c>data/models/tiny-cpu.model</c> finetuned on a set of bitrates, with its .quantizer.</summary>
+    public const string ShippedFinetunedSetModel = "data/models/tiny-cpu-finetuned-set.model";
+
+    /// <summary>The E2E codec shipped beside <c>data/models/tiny-cpu.model</c>, with its .quantizer.</summary>
+    public const string ShippedE2EModel = "data/models/tiny-cpu-e2e.model";
 
     public static string QuantizerOf(string modelPath) => Path.ChangeExtension(modelPath, Quantization.QuantizerFile.Extension);
 }
