@@ -2,13 +2,14 @@ using PostRvq.Discriminators;
 using PostRvq.Native;
 using PostRvq.Nn;
 using PostRvq.Training;
+using TorchSharp;
 using Xunit.Abstractions;
 
 namespace PostRvq.Tests;
 
 /// <summary>
-/// Which layer shapes of the CPU presets LibTorch's oneDNN convolutions get right against float64, and the all-or-nothing
-/// choice a trainer makes from that. Serial, because the oneDNN flag is process-global.
+/// Which layer shapes of the CPU presets LibTorch's oneDNN convolutions get right against float64, how zero filters
+/// fix the narrow ones, and the all-or-nothing choice a trainer makes from that. Serial, because the oneDNN flag is process-global.
 /// </summary>
 [Collection(SerialCollection.Name)]
 public class OneDnnExactnessTests(ITestOutputHelper output)
@@ -62,14 +63,77 @@ public class OneDnnExactnessTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TinyCpuTrainsWithNativeKernelsBecauseItsDiscriminatorsAreInexact()
+    public void ZeroFiltersMakeANarrowConvExactUnderOneDnn()
     {
-        var shapes = CpuConvolutions.LayerShapes(ExperimentConfig.Load("tiny-cpu"));
+        var inexact = new ConvConfiguration(false, 64, 1, 1, [3, 1], [1, 1], [1, 0], [1, 1], [0, 0]);
+        var exactElsewhere = ConvConfiguration.OneDimensional(false, 16, 16, kernel: 1, stride: 1, padding: 0);
+        WithConvolutions(oneDnn: true, () =>
+        {
+            var padded = ConvExactness.Measure(inexact, runOutChannels: CpuConvolutions.OneDnnOutputBlock);
+            output.WriteLine($"{inexact} with zero filters up to {padded.RunOutChannels}: oneDNN {Verdict(padded)}");
+            Assert.True(padded.Exact);
+
+            var choice = CpuConvolutions.Choose([exactElsewhere, inexact], new HashSet<ConvConfiguration> { inexact });
+            output.WriteLine(choice.Summary);
+            Assert.True(choice.OneDnn);
+            Assert.True(LibTorchCpu.OneDnnConvolutions);
+            Assert.Equal(inexact, Assert.Single(choice.Padded).Configuration);
+            Assert.Contains(inexact.ToString(), choice.Summary);
+            return 0;
+        });
+    }
+
+    [Fact]
+    public void TinyCpuTrainsWithOneDnnByPaddingItsNarrowDiscriminatorConvs()
+    {
+        var config = ExperimentConfig.Load("tiny-cpu");
+        var (shapes, paddable) = CpuConvolutions.LayerShapesAndPaddable(config);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var choice = WithConvolutions(oneDnn: true, () => CpuConvolutions.Choose(shapes));
+        var choice = WithConvolutions(oneDnn: true, () => CpuConvolutions.Choose(shapes, paddable));
         output.WriteLine($"{choice.Summary}; {choice.Checks.Count} of {shapes.Count} shapes checked in {clock.Elapsed.TotalSeconds:F2} s");
-        Assert.False(choice.OneDnn);
-        Assert.Contains(choice.Checks[^1].Configuration, ConvConfiguration.Of(Discriminator.Create(ExperimentConfig.Load("tiny-cpu").Discriminator, 24000)));
+        Assert.True(choice.OneDnn);
+        Assert.Equal(shapes.Count, choice.Checks.Count);
+        // Exactly the narrow shapes are padded, and all of them are the discriminators'.
+        using var discriminator = Discriminator.Create(config.Discriminator, config.Model.SampleRate);
+        var narrow = shapes.Where(s => s.OutChannels < CpuConvolutions.OneDnnOutputBlock).ToList();
+        Assert.Equal(narrow, choice.Padded.Select(p => p.Configuration));
+        Assert.All(narrow, shape => Assert.Contains(shape, ConvConfiguration.Of(discriminator)));
+        var changed = choice.Apply(discriminator);
+        Assert.Equal(discriminator.modules().OfType<IZeroFilterPaddable>().Count(l => l.Configuration.OutChannels < CpuConvolutions.OneDnnOutputBlock), changed);
+        Assert.All(discriminator.modules().OfType<IZeroFilterPaddable>(), l => Assert.True(l.RunOutChannels >= CpuConvolutions.OneDnnOutputBlock));
+    }
+
+    [Fact]
+    public void APaddedLayerUnderOneDnnComputesWhatTheLayerComputesNatively()
+    {
+        torch.manual_seed(3);
+        using var conv = new WeightNormConv2d(8, 1, (3, 3), (1, 1), (1, 1));
+        using var input = torch.randn(16, 8, 10, 12);
+        var reference = WithConvolutions(oneDnn: false, () => OutputAndGradients(conv, input));
+        conv.RunOutChannels = 16;
+        foreach (var oneDnn in new[] { false, true })
+        {
+            var padded = WithConvolutions(oneDnn, () => OutputAndGradients(conv, input));
+            Assert.Equal(reference.Output.shape, padded.Output.shape);
+            Assert.InRange(RelativeError(padded.Output, reference.Output), 0, ConvExactness.Tolerance);
+            Assert.InRange(RelativeError(padded.InputGradient, reference.InputGradient), 0, ConvExactness.Tolerance);
+            Assert.InRange(RelativeError(padded.WeightGradient, reference.WeightGradient), 0, ConvExactness.Tolerance);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => conv.RunOutChannels = 0);
+    }
+
+    // The largest error over the largest magnitude, as ConvExactness measures it.
+    static double RelativeError(torch.Tensor value, torch.Tensor reference) =>
+        (value - reference).abs().max().item<float>() / reference.abs().max().item<float>();
+
+    static (torch.Tensor Output, torch.Tensor InputGradient, torch.Tensor WeightGradient) OutputAndGradients(WeightNormConv2d conv, torch.Tensor input)
+    {
+        var x = input.detach().requires_grad_(true);
+        conv.zero_grad();
+        var y = conv.call(x);
+        (y * y).sum().backward();
+        var weightGradient = conv.named_parameters().Single(p => p.name == "weight_v").parameter.grad!.clone();
+        return (y.detach(), x.grad!, weightGradient);
     }
 
     static string Verdict(ConvExactness c) =>

@@ -9,9 +9,11 @@ namespace PostRvq.Native;
 /// <summary>
 /// How far float32 <paramref name="Configuration"/>, run with the process's current LibTorch settings, is from float64
 /// (which oneDNN never runs): the largest absolute errors of the output, the input gradient and the weight gradient,
-/// each over the largest magnitude of its float64 value.
+/// each over the largest magnitude of its float64 value. <paramref name="RunOutChannels"/> is set when the layer ran with
+/// zero filters up to that many outputs (<see cref="IZeroFilterPaddable"/>).
 /// </summary>
-public sealed record ConvExactness(ConvConfiguration Configuration, double OutputError, double InputGradientError, double WeightGradientError)
+public sealed record ConvExactness(ConvConfiguration Configuration, double OutputError, double InputGradientError, double WeightGradientError,
+    long? RunOutChannels = null)
 {
     /// <summary>Largest relative error counted as exact: float32 rounding stays near 1e-6; the oneDNN faults were far larger or NaN.</summary>
     public const double Tolerance = 1e-4;
@@ -24,20 +26,25 @@ public sealed record ConvExactness(ConvConfiguration Configuration, double Outpu
     /// <summary>False if any error exceeds <see cref="Tolerance"/> or is NaN.</summary>
     public bool Exact => new[] { OutputError, InputGradientError, WeightGradientError }.All(error => error <= Tolerance);
 
-    /// <summary>The worst errors of <paramref name="trials"/> <see cref="Trial"/>s with seeds 0, 1, ...; NaN if any trial gave NaN.</summary>
-    public static ConvExactness Measure(ConvConfiguration configuration, int trials = 3)
+    /// <summary>
+    /// The worst errors of <paramref name="trials"/> <see cref="Trial"/>s with seeds 0, 1, ...; NaN if any trial gave NaN.
+    /// With <paramref name="runOutChannels"/>, a plain convolution runs with zero filters up to that many outputs, as a padded layer does.
+    /// </summary>
+    public static ConvExactness Measure(ConvConfiguration configuration, int trials = 3, long? runOutChannels = null)
     {
-        var worst = Enumerable.Range(0, trials).Select(seed => Trial(configuration, seed)).ToList();
+        var worst = Enumerable.Range(0, trials).Select(seed => Trial(configuration, seed, runOutChannels)).ToList();
         return new ConvExactness(configuration, Worst(worst.Select(t => t.OutputError)), Worst(worst.Select(t => t.InputGradientError)),
-            Worst(worst.Select(t => t.WeightGradientError)));
+            Worst(worst.Select(t => t.WeightGradientError)), runOutChannels);
     }
 
     /// <summary>
     /// Runs a random input [16, C_in, L...] (L giving 12 output positions, plus a remainder the stride drops) through
     /// <paramref name="configuration"/> in float32 and float64 and back-propagates the same random upstream gradient.
     /// </summary>
-    public static ConvExactness Trial(ConvConfiguration configuration, int seed)
+    public static ConvExactness Trial(ConvConfiguration configuration, int seed, long? runOutChannels = null)
     {
+        if (runOutChannels is not null && (configuration.Transposed || configuration.Groups != 1))
+            throw new ArgumentException($"{configuration}: only plain convolutions without groups run with zero filters.", nameof(runOutChannels));
         using var scope = NewDisposeScope();
         var generator = new Generator((ulong)seed);
         var inputShape = new[] { Batch, configuration.InChannels }.Concat(Enumerable.Range(0, configuration.Dimensions).Select(axis => InputLength(configuration, axis))).ToArray();
@@ -47,10 +54,12 @@ public sealed record ConvExactness(ConvConfiguration Configuration, double Outpu
         long[] outputShape;
         using (no_grad()) outputShape = Forward(configuration, input, weight, bias).shape;
         var upstream = randn(outputShape, float64, generator: generator);
+        // The float64 reference never runs oneDNN, so it needs no padding.
         var (output64, inputGradient64, weightGradient64) = Run(configuration, input, weight, bias, upstream);
-        var (output32, inputGradient32, weightGradient32) = Run(configuration, input.to(float32), weight.to(float32), bias.to(float32), upstream.to(float32));
+        var (output32, inputGradient32, weightGradient32) = Run(configuration, input.to(float32), weight.to(float32), bias.to(float32), upstream.to(float32), runOutChannels);
         return new ConvExactness(configuration,
-            RelativeError(output32, output64), RelativeError(inputGradient32, inputGradient64), RelativeError(weightGradient32, weightGradient64));
+            RelativeError(output32, output64), RelativeError(inputGradient32, inputGradient64), RelativeError(weightGradient32, weightGradient64),
+            runOutChannels);
     }
 
     // Plain: the length whose output has OutputPositions entries, plus stride − 1 samples the stride drops; transposed: OutputPositions inputs.
@@ -59,11 +68,14 @@ public sealed record ConvExactness(ConvConfiguration Configuration, double Outpu
         : Math.Max(1, c.Stride[axis] * (OutputPositions - 1) + c.Dilation[axis] * (c.Kernel[axis] - 1) + 1 - 2 * c.Padding[axis]) + c.Stride[axis] - 1;
 
     /// <summary>Output, input gradient and weight gradient of one pass, back-propagating <paramref name="upstream"/>.</summary>
-    static (Tensor Output, Tensor InputGradient, Tensor WeightGradient) Run(ConvConfiguration c, Tensor input, Tensor weight, Tensor bias, Tensor upstream)
+    static (Tensor Output, Tensor InputGradient, Tensor WeightGradient) Run(ConvConfiguration c, Tensor input, Tensor weight, Tensor bias, Tensor upstream,
+        long? runOutChannels = null)
     {
         var x = input.detach().requires_grad_(true);
         var w = weight.detach().requires_grad_(true);
-        var y = Forward(c, x, w, bias);
+        var y = runOutChannels is { } run
+            ? ZeroFilterPadding.Run(w, bias, run, (paddedWeight, paddedBias) => Forward(c, x, paddedWeight, paddedBias))
+            : Forward(c, x, w, bias);
         (y * upstream).sum().backward();
         return (y.detach(), x.grad!, w.grad!);
     }

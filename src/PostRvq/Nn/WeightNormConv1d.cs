@@ -8,7 +8,7 @@ namespace PostRvq.Nn;
 /// Conv1d whose weight [out, in, k] is g · v / ‖v‖ with one g per output channel, recomputed on every forward.
 /// Input [B, in, L] → output [B, out, floor((L + 2·padding − dilation·(k − 1) − 1) / stride) + 1].
 /// </summary>
-public sealed class WeightNormConv1d : nn.Module<Tensor, Tensor>
+public sealed class WeightNormConv1d : nn.Module<Tensor, Tensor>, IZeroFilterPaddable
 {
     readonly Parameter weight_g;
     readonly Parameter weight_v;
@@ -16,6 +16,7 @@ public sealed class WeightNormConv1d : nn.Module<Tensor, Tensor>
     readonly long stride;
     readonly long padding;
     readonly long dilation;
+    long runOutChannels;
 
     public WeightNormConv1d(long inChannels, long outChannels, long kernelSize, long stride = 1, long padding = 0, long dilation = 1)
         : base(nameof(WeightNormConv1d))
@@ -28,6 +29,7 @@ public sealed class WeightNormConv1d : nn.Module<Tensor, Tensor>
         this.stride = stride;
         this.padding = padding;
         this.dilation = dilation;
+        runOutChannels = outChannels;
         RegisterComponents();
     }
 
@@ -50,9 +52,16 @@ public sealed class WeightNormConv1d : nn.Module<Tensor, Tensor>
         bias.zero_();
     }
 
+    /// <inheritdoc/>
+    public long RunOutChannels
+    {
+        get => runOutChannels;
+        set => runOutChannels = ZeroFilterPadding.Validate(value, weight_v.shape[0]);
+    }
+
     public override Tensor forward(Tensor input)
     {
         using var weight = Weight();
-        return nn.functional.conv1d(input, weight, bias, stride, padding, dilation);
+        return ZeroFilterPadding.Run(weight, bias, runOutChannels, (w, b) => nn.functional.conv1d(input, w, b, stride, padding, dilation));
     }
 }

@@ -8,13 +8,14 @@ namespace PostRvq.Nn;
 /// Conv2d whose weight [out, in, kh, kw] is g · v / ‖v‖ with one g per output channel.
 /// Input [B, in, H, W] → output [B, out, H', W'] by the usual conv arithmetic per axis.
 /// </summary>
-public sealed class WeightNormConv2d : nn.Module<Tensor, Tensor>
+public sealed class WeightNormConv2d : nn.Module<Tensor, Tensor>, IZeroFilterPaddable
 {
     readonly Parameter weight_g;
     readonly Parameter weight_v;
     readonly Parameter bias;
     readonly long[] stride;
     readonly long[] padding;
+    long runOutChannels;
 
     public WeightNormConv2d(long inChannels, long outChannels, (long H, long W) kernelSize, (long H, long W) stride, (long H, long W) padding)
         : base(nameof(WeightNormConv2d))
@@ -26,6 +27,7 @@ public sealed class WeightNormConv2d : nn.Module<Tensor, Tensor>
         bias = new Parameter(b);
         this.stride = [stride.H, stride.W];
         this.padding = [padding.H, padding.W];
+        runOutChannels = outChannels;
         RegisterComponents();
     }
 
@@ -36,9 +38,16 @@ public sealed class WeightNormConv2d : nn.Module<Tensor, Tensor>
     public ConvConfiguration Configuration =>
         new(false, weight_v.shape[1], weight_v.shape[0], 1, [weight_v.shape[2], weight_v.shape[3]], stride, padding, [1, 1], [0, 0]);
 
+    /// <inheritdoc/>
+    public long RunOutChannels
+    {
+        get => runOutChannels;
+        set => runOutChannels = ZeroFilterPadding.Validate(value, weight_v.shape[0]);
+    }
+
     public override Tensor forward(Tensor input)
     {
         using var weight = Weight();
-        return nn.functional.conv2d(input, weight, bias, stride, padding);
+        return ZeroFilterPadding.Run(weight, bias, runOutChannels, (w, b) => nn.functional.conv2d(input, w, b, stride, padding));
     }
 }

@@ -64,7 +64,7 @@ public abstract class AdversarialTrainer : IDisposable
     /// <param name="train">Training clips at the model's sample rate.</param>
     /// <param name="valid">Validation clips at the model's sample rate; fixed crops of them are scored.</param>
     /// <param name="runFolder">Where the checkpoint and log.jsonl go; created if missing.</param>
-    /// <param name="device">CPU unless given; on CPU, oneDNN convolutions are switched off.</param>
+    /// <param name="device">CPU unless given; on CPU, <see cref="CpuConvolutions"/> chooses between oneDNN and ATen's native convolutions.</param>
     /// <param name="startFromLinearCodec">Fit an MDCT model's linear codec; false when trained weights load over it anyway.</param>
     protected AdversarialTrainer(ExperimentConfig config, IReadOnlyList<AudioClip> train, IReadOnlyList<AudioClip> valid,
         string runFolder, Device? device, bool startFromLinearCodec = true)
@@ -77,7 +77,7 @@ public abstract class AdversarialTrainer : IDisposable
                 throw new ArgumentException($"Every clip must be at the model's {sampleRate} Hz; one is at {clip.SampleRate} Hz.");
         TrainingCrops.RequireFits(train, config.Training.CropSeconds);
         Device = device ?? CPU;
-        if (Device.type == DeviceType.CPU) CpuConvolutions.Choose(config, runFolder);
+        var convolutions = Device.type == DeviceType.CPU ? CpuConvolutions.Choose(config, runFolder) : null;
         Config = config;
         RunFolder = runFolder;
         Directory.CreateDirectory(runFolder);
@@ -89,6 +89,8 @@ public abstract class AdversarialTrainer : IDisposable
         Model.to(Device);
         Discriminator = Discriminator.Create(config.Discriminator, sampleRate);
         Discriminator.to(Device);
+        convolutions?.Apply(Model);
+        convolutions?.Apply(Discriminator);
         var t = config.Training;
         crops = new RandomCrops(train, t.CropLength(sampleRate), t.BatchSize, unchecked((ulong)t.Seed));
         var validationSet = t.ValidationClips == 0 ? valid : valid.Take(t.ValidationClips).ToList();

@@ -1,94 +1,157 @@
 // oneDNN's CPU convolutions are faster than ATen's native kernels but gave wrong gradients for some layer shapes
-// (ExactConvolutionTests), so a trainer turns them on only when every shape it trains checks out.
+// (OneDnnExactnessTests), so a trainer turns them on only when every shape it trains checks out, as it is or padded.
 using PostRvq.Discriminators;
 using PostRvq.Native;
 using PostRvq.Nn;
+using static TorchSharp.torch;
 
 namespace PostRvq.Training;
 
-/// <summary>What <see cref="CpuConvolutions.Choose(IEnumerable{ConvConfiguration})"/> decided for one trainer and why.</summary>
+/// <summary>What <see cref="CpuConvolutions.Choose(IEnumerable{ConvConfiguration}, IReadOnlySet{ConvConfiguration})"/> decided for one trainer and why.</summary>
 /// <param name="OneDnn">True if oneDNN is on; false if ATen's native kernels run every convolution.</param>
-/// <param name="Checks">The exactness of distinct configurations of the generator and discriminators, oneDNN on, in
-/// discriminator-then-generator order up to and including the first inexact one; empty when oneDNN was already off in this process.</param>
+/// <param name="Checks">The exactness under oneDNN of each distinct configuration of the generator and discriminators, as it
+/// runs in training (narrow ones with zero filters), in discriminator-then-generator order up to and including the first
+/// inexact one; empty when oneDNN was already off in this process.</param>
 public sealed record ConvolutionChoice(bool OneDnn, IReadOnlyList<ConvExactness> Checks)
 {
-    /// <summary>One line for a log, e.g. <c>convolutions: oneDNN (all 17 layer shapes exact)</c>.</summary>
+    /// <summary>The checks of the configurations that run with zero filters up to <see cref="CpuConvolutions.OneDnnOutputBlock"/> outputs.</summary>
+    public IReadOnlyList<ConvExactness> Padded => Checks.Where(c => c.RunOutChannels is not null).ToList();
+
+    /// <summary>
+    /// One line for a log, e.g. <c>convolutions: oneDNN (all 17 layer shapes exact against float64; 6 narrow ones with zero
+    /// filters up to 16 outputs: ...)</c>.
+    /// </summary>
     public string Summary
     {
         get
         {
-            if (OneDnn) return $"convolutions: oneDNN (all {Checks.Count} layer shapes exact against float64)";
             if (Checks.Count == 0) return "convolutions: ATen native (oneDNN was already off in this process)";
+            if (OneDnn)
+            {
+                var text = $"convolutions: oneDNN (all {Checks.Count} layer shapes exact against float64";
+                if (Padded.Count > 0)
+                    text += $"; {Padded.Count} narrow ones run with zero filters up to {CpuConvolutions.OneDnnOutputBlock} outputs: "
+                        + string.Join(", ", Padded.Select(p => p.Configuration));
+                return text + ")";
+            }
             var inexact = Checks[^1];
-            return $"convolutions: ATen native (oneDNN inexact for {inexact.Configuration}: relative errors {inexact.OutputError:G2} output, "
+            var how = inexact.RunOutChannels is { } run ? $" with zero filters up to {run} outputs" : "";
+            return $"convolutions: ATen native (oneDNN inexact for {inexact.Configuration}{how}: relative errors {inexact.OutputError:G2} output, "
                 + $"{inexact.InputGradientError:G2} input gradient, {inexact.WeightGradientError:G2} weight gradient)";
         }
+    }
+
+    /// <summary>
+    /// Makes every layer of <paramref name="module"/> (and its descendants) whose configuration is in <see cref="Padded"/>
+    /// run with those zero filters; does nothing unless oneDNN is on. Returns how many layers it changed.
+    /// </summary>
+    public int Apply(nn.Module module)
+    {
+        if (!OneDnn) return 0;
+        var runs = Padded.ToDictionary(p => p.Configuration, p => p.RunOutChannels!.Value);
+        var changed = 0;
+        foreach (var layer in module.modules().Prepend(module).OfType<IZeroFilterPaddable>())
+        {
+            if (!runs.TryGetValue(layer.Configuration, out var run)) continue;
+            layer.RunOutChannels = run;
+            changed++;
+        }
+        return changed;
     }
 }
 
 /// <summary>
 /// Chooses oneDNN or ATen's native convolutions for a CPU trainer. The LibTorch flag is process-global and one backward
 /// runs through generator and discriminators, so the choice is all or nothing: oneDNN only if every distinct
-/// <see cref="ConvConfiguration"/> of both passes <see cref="ConvExactness"/>. Once a trainer has needed the native
-/// kernels, later trainers in the process keep them, so that oneDNN is never switched on under a trainer already
-/// running. Each configuration is checked once per process.
+/// <see cref="ConvConfiguration"/> of both passes <see cref="ConvExactness"/>. A layer with fewer than
+/// <see cref="OneDnnOutputBlock"/> outputs that can (<see cref="IZeroFilterPaddable"/>) is checked, and then trained,
+/// with zero filters up to that many. Once a trainer has needed the native kernels, later trainers in the process keep
+/// them, so that oneDNN is never switched on under a trainer already running. Each configuration is checked once per process.
 /// </summary>
 public static class CpuConvolutions
 {
+    /// <summary>
+    /// Outputs a narrow layer is padded up to. Every convolution oneDNN got wrong had fewer than 16 outputs, some only on
+    /// some runs, and the same shapes with 16 were exact (OneDnnExactnessTests); so narrow layers are padded whether or
+    /// not their own check fails.
+    /// </summary>
+    public const long OneDnnOutputBlock = 16;
+
     static readonly object Gate = new();
-    static readonly Dictionary<ConvConfiguration, ConvExactness> Checked = [];
+    static readonly Dictionary<(ConvConfiguration, long?), ConvExactness> Checked = [];
 
     /// <summary>The most recent choice in this process; null before the first.</summary>
     public static ConvolutionChoice? Current { get; private set; }
 
     /// <summary>
     /// Sets LibTorch's convolutions for a trainer of <paramref name="config"/> and appends the choice to
-    /// <paramref name="runFolder"/>'s log.jsonl as a note.
+    /// <paramref name="runFolder"/>'s log.jsonl as a note. The trainer then <see cref="ConvolutionChoice.Apply"/>s it to its modules.
     /// </summary>
     public static ConvolutionChoice Choose(ExperimentConfig config, string runFolder)
     {
-        var choice = Choose(LayerShapes(config));
+        var (shapes, paddable) = LayerShapesAndPaddable(config);
+        var choice = Choose(shapes, paddable);
         Directory.CreateDirectory(runFolder);
         new TrainingLog(runFolder).Note(0, choice.Summary);
         return choice;
     }
 
-    /// <summary>Sets LibTorch's convolutions for a trainer whose generator and discriminators use <paramref name="configurations"/>.</summary>
-    public static ConvolutionChoice Choose(IEnumerable<ConvConfiguration> configurations)
+    /// <summary>
+    /// Sets LibTorch's convolutions for a trainer whose generator and discriminators use <paramref name="configurations"/>,
+    /// of which the layers of <paramref name="paddable"/> can run with zero filters.
+    /// </summary>
+    public static ConvolutionChoice Choose(IEnumerable<ConvConfiguration> configurations, IReadOnlySet<ConvConfiguration>? paddable = null)
     {
         lock (Gate)
         {
             // Keep the earlier choice's reasons when it was this one.
-            if (LibTorchCpu.ExactConvolutions) return Current = Current is { OneDnn: false } earlier ? earlier : new ConvolutionChoice(false, []);
+            if (LibTorchCpu.ExactConvolutions)
+                return Current = Current is { OneDnn: false } earlier ? earlier : new ConvolutionChoice(false, []);
             LibTorchCpu.UseOneDnnConvolutions();
             var checks = new List<ConvExactness>();
             foreach (var configuration in configurations.Distinct())
             {
-                checks.Add(Check(configuration));
+                var narrow = paddable?.Contains(configuration) == true && configuration.OutChannels < OneDnnOutputBlock;
+                checks.Add(Check(configuration, narrow ? OneDnnOutputBlock : null));
                 // One inexact shape settles it; checking the rest would only lengthen every trainer's start.
-                if (!checks[^1].Exact) break;
+                if (!checks[^1].Exact)
+                {
+                    LibTorchCpu.UseExactConvolutions();
+                    return Current = new ConvolutionChoice(false, checks);
+                }
             }
-            var oneDnn = checks.All(c => c.Exact);
-            if (!oneDnn) LibTorchCpu.UseExactConvolutions();
-            return Current = new ConvolutionChoice(oneDnn, checks);
+            return Current = new ConvolutionChoice(true, checks);
         }
     }
 
     /// <summary>Every distinct conv configuration of the discriminators and autoencoder <paramref name="config"/> describes.</summary>
-    public static IReadOnlyList<ConvConfiguration> LayerShapes(ExperimentConfig config)
+    public static IReadOnlyList<ConvConfiguration> LayerShapes(ExperimentConfig config) => LayerShapesAndPaddable(config).Shapes;
+
+    /// <summary>
+    /// <see cref="LayerShapes"/>, and those of them whose every layer can run with zero filters: plain convolutions without
+    /// groups that implement <see cref="IZeroFilterPaddable"/>.
+    /// </summary>
+    public static (IReadOnlyList<ConvConfiguration> Shapes, IReadOnlySet<ConvConfiguration> Paddable) LayerShapesAndPaddable(ExperimentConfig config)
     {
         // Throwaway modules: shapes depend on the options only, and the trainer seeds torch after this.
         using var model = Autoencoder.Create(config.Model);
         using var discriminator = Discriminator.Create(config.Discriminator, config.Model.SampleRate);
-        // Discriminators first: their narrow stride-1 convs are the shapes oneDNN got wrong, so a check that stops at the
-        // first inexact shape ends soonest.
-        return ConvConfiguration.Of(discriminator).Concat(ConvConfiguration.Of(model)).Distinct().ToList();
+        // Discriminators first: their narrow convs are the shapes oneDNN got wrong, so a failing check ends soonest.
+        var layers = new nn.Module[] { discriminator, model }.SelectMany(m => m.modules().Prepend(m))
+            .Select(layer => (Layer: layer, Shape: ConvConfiguration.From(layer)))
+            .Where(l => l.Shape is not null)
+            .ToList();
+        var paddable = layers.GroupBy(l => l.Shape!)
+            .Where(g => g.Key is { Transposed: false, Groups: 1 } && g.All(l => l.Layer is IZeroFilterPaddable))
+            .Select(g => g.Key)
+            .ToHashSet();
+        return (layers.Select(l => l.Shape!).Distinct().ToList(), paddable);
     }
 
-    static ConvExactness Check(ConvConfiguration configuration)
+    static ConvExactness Check(ConvConfiguration configuration, long? runOutChannels)
     {
-        if (!Checked.TryGetValue(configuration, out var exactness))
-            Checked[configuration] = exactness = ConvExactness.Measure(configuration);
+        if (!Checked.TryGetValue((configuration, runOutChannels), out var exactness))
+            Checked[(configuration, runOutChannels)] = exactness = ConvExactness.Measure(configuration, runOutChannels: runOutChannels);
         return exactness;
     }
 }

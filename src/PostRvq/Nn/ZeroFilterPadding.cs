@@ -1,0 +1,45 @@
+// LibTorch 2.10's oneDNN returns wrong or NaN input gradients for stride-1 convolutions with fewer than 16 output
+// channels (OneDnnExactnessTests); the same layer run with zero filters up to 16 outputs gets them right.
+using static TorchSharp.torch;
+
+namespace PostRvq.Nn;
+
+/// <summary>
+/// A plain convolution that can run with extra all-zero filters whose outputs are dropped. The extra outputs are zero
+/// and get no gradient, so output, input gradient and weight gradient are those of the layer itself; only the kernel
+/// LibTorch picks changes. <see cref="Training.CpuConvolutions"/> sets <see cref="RunOutChannels"/> where that kernel is
+/// exact and the layer's own is not.
+/// </summary>
+public interface IZeroFilterPaddable
+{
+    /// <summary>The layer's shape as trained and saved.</summary>
+    ConvConfiguration Configuration { get; }
+
+    /// <summary>Output channels the convolution runs with: the layer's own, or more with zero filters.</summary>
+    long RunOutChannels { get; set; }
+}
+
+/// <summary>The arithmetic shared by the paddable layers.</summary>
+static class ZeroFilterPadding
+{
+    /// <summary>
+    /// Runs <paramref name="convolution"/> on weight [out, in, k...] and bias [out] padded with zero filters to
+    /// <paramref name="runOutChannels"/>, and keeps the first out channels of its output [B, run, ...] → [B, out, ...].
+    /// </summary>
+    public static Tensor Run(Tensor weight, Tensor bias, long runOutChannels, Func<Tensor, Tensor, Tensor> convolution)
+    {
+        var outChannels = weight.shape[0];
+        if (runOutChannels <= outChannels) return convolution(weight, bias);
+        using var scope = NewDisposeScope();
+        var extra = runOutChannels - outChannels;
+        var paddedWeight = cat([weight, zeros([extra, .. weight.shape[1..]], weight.dtype, weight.device)]);
+        var paddedBias = cat([bias, zeros([extra], bias.dtype, bias.device)]);
+        return convolution(paddedWeight, paddedBias).narrow(1, 0, outChannels).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Throws unless <paramref name="value"/> is at least the layer's <paramref name="outChannels"/>.</summary>
+    public static long Validate(long value, long outChannels) => value >= outChannels
+        ? value
+        : throw new ArgumentOutOfRangeException(nameof(IZeroFilterPaddable.RunOutChannels), value,
+            $"A layer with {outChannels} output channels cannot run with fewer.");
+}
