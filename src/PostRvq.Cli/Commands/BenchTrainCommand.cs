@@ -50,6 +50,14 @@ static class BenchTrainCommand
             var defaultHeapSeconds = StepSeconds(experiment, n, mode == "onednn");
             NativeHeap.KeepFreedPages();
             var seconds = StepSeconds(experiment, n, mode == "onednn");
+            var chosen = CpuConvolutions.Current;
+            // The baseline last: once a process has turned oneDNN off, no later trainer in it turns it back on.
+            Dictionary<bool, double?>? nativeSeconds = null;
+            if (mode == "auto" && CpuConvolutions.Current is { OneDnn: true })
+            {
+                LibTorchCpu.UseExactConvolutions();
+                nativeSeconds = StepSeconds(experiment, n, forceOneDnn: false);
+            }
             // Counted after the trainers have set LibTorch's convolutions, so the count runs on the kernels they chose.
             var flops = TrainingStepFlops.For(experiment);
             var sgemm = SgemmFlopsPerSecond();
@@ -70,6 +78,8 @@ static class BenchTrainCommand
                 table.AddRow(name, $"{t:F3}", "s/step");
                 if (defaultHeapSeconds[adversarial] is { } d)
                     table.AddRow($"{name}, glibc's default heap", $"{d:F3}", $"s/step: {d / t:F2}× the time with freed pages kept (as train does)");
+                if (nativeSeconds?[adversarial] is { } native)
+                    table.AddRow($"{name}, ATen's native convolutions", $"{native:F3}", $"s/step: {native / t:F2}× the time on oneDNN (as train chose)");
                 table.AddRow(name.Replace("step", "rate"), $"{1 / t:F3}", "steps/s");
                 table.AddRow($"{name} achieved", $"{stepFlops / t / 1e9:F2}", $"GFLOP/s = {stepFlops / t / sgemm:P1} of sgemm");
             }
@@ -81,7 +91,7 @@ static class BenchTrainCommand
             table.AddRow("encode+decode speed", $"{1 / rtf:F0}", "× faster than real time");
             table.AddRow("peak RSS", $"{Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0}", "MB");
             AnsiConsole.MarkupLine($"[bold]{Markup.Escape(experiment.Name)}[/], batch {experiment.Training.BatchSize} × {experiment.Training.CropSeconds} s, "
-                + $"{get_num_threads()} threads, {n} measured steps each; {Markup.Escape(ConvolutionsInUse(mode))}");
+                + $"{get_num_threads()} threads, {n} measured steps each; {Markup.Escape(ConvolutionsInUse(mode, chosen))}");
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine("FLOPs are 2 × multiply-adds of Conv1d/ConvTranspose1d/Conv2d/Linear and the MDCT's basis products, counted from layer shapes; "
                 + "losses, STFTs, norms and activations are not counted, so achieved GFLOP/s is a lower bound.");
@@ -126,10 +136,10 @@ static class BenchTrainCommand
         }
     }
 
-    static string ConvolutionsInUse(string mode) => mode switch
+    static string ConvolutionsInUse(string mode, ConvolutionChoice? chosen) => mode switch
     {
         "onednn" => "convolutions: oneDNN forced on (timing only; gradients may be wrong)",
-        _ => CpuConvolutions.Current?.Summary ?? "convolutions: LibTorch default",
+        _ => chosen?.Summary ?? "convolutions: LibTorch default",
     };
 
     static string Gflop(ForwardFlops flops) =>
