@@ -54,12 +54,14 @@ public class ShippedModelTests
         Assert.True(modelMel.Average() < 0.6 * silenceMel.Average(), $"model mel {modelMel.Average():F2}, silence mel {silenceMel.Average():F2}");
     }
 
-    [Fact]
-    public void TheShippedFinetunedDecoderContinuesTheShippedModelBehindItsStandardizedRvq()
+    [Theory]
+    [InlineData("tiny-cpu-finetuned-16k")]
+    [InlineData("tiny-cpu-finetuned-set")]
+    public void AShippedFinetunedDecoderContinuesTheShippedModelBehindItsStandardizedRvq(string name)
     {
         var (continuous, info) = ModelFile.Load(ModelPath);
         using var _ = continuous;
-        using var finetuned = Codec.Load(Path.Combine(Models, "tiny-cpu-finetuned-16k.model"), Path.Combine(Models, "tiny-cpu-finetuned-16k.quantizer"));
+        using var finetuned = Codec.Load(Path.Combine(Models, name + ".model"), Path.Combine(Models, name + ".quantizer"));
         Assert.Equal(Codec.PostTrainingFinetuned, finetuned.Kind);
         Assert.Equal(ModelKinds.Mdct, finetuned.Info.Options.Kind);
         Assert.Equal("srvq", finetuned.Quantizer!.Kind);
