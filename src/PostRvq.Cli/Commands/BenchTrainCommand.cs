@@ -53,7 +53,7 @@ static class BenchTrainCommand
             var chosen = CpuConvolutions.Current;
             // The baseline last: once a process has turned oneDNN off, no later trainer in it turns it back on.
             Dictionary<bool, double?>? nativeSeconds = null;
-            if (mode == "auto" && CpuConvolutions.Current is { OneDnn: true })
+            if (mode == "auto" && chosen is { OneDnn: true })
             {
                 LibTorchCpu.UseExactConvolutions();
                 nativeSeconds = StepSeconds(experiment, n, forceOneDnn: false);

@@ -6,7 +6,7 @@ namespace PostRvq.Native;
 /// <summary>
 /// CPU settings of LibTorch that TorchSharp does not expose.
 /// LibTorch 2.10's oneDNN (mkldnn) convolution backward on CPU returns wrong, sometimes NaN, gradients for
-/// strided and transposed 1-D convolutions and for stride-1 convolutions with fewer than 16 outputs (checked against
+/// strided and transposed 1-D convolutions and for convolutions with fewer than 16 outputs (checked against
 /// float64 in ExactConvolutionTests and OneDnnExactnessTests), so a trainer switches oneDNN off unless
 /// <see cref="ConvExactness"/> finds every layer shape it uses exact, as it is or padded with zero filters (see
 /// PostRvq.Training.CpuConvolutions). ATen's native kernels cost speed, not accuracy.

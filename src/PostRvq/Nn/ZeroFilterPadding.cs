@@ -1,4 +1,4 @@
-// LibTorch 2.10's oneDNN returns wrong or NaN input gradients for stride-1 convolutions with fewer than 16 output
+// LibTorch 2.10's oneDNN returns wrong or NaN input gradients, on some runs, for convolutions with fewer than 16 output
 // channels (OneDnnExactnessTests); the same layer run with zero filters up to 16 outputs gets them right.
 using static TorchSharp.torch;
 
@@ -7,8 +7,8 @@ namespace PostRvq.Nn;
 /// <summary>
 /// A plain convolution that can run with extra all-zero filters whose outputs are dropped. The extra outputs are zero
 /// and get no gradient, so output, input gradient and weight gradient are those of the layer itself; only the kernel
-/// LibTorch picks changes. <see cref="Training.CpuConvolutions"/> sets <see cref="RunOutChannels"/> where that kernel is
-/// exact and the layer's own is not.
+/// LibTorch picks changes. <see cref="Training.CpuConvolutions"/> raises <see cref="RunOutChannels"/> of every narrow
+/// layer of a trainer that runs on oneDNN.
 /// </summary>
 public interface IZeroFilterPaddable
 {
