@@ -98,9 +98,12 @@ public sealed record ConvExactness(ConvConfiguration Configuration, double Outpu
 
     static double Worst(IEnumerable<double> errors) => errors.Aggregate(Math.Max);
 
-    static double RelativeError(Tensor value, Tensor reference)
+    /// <summary>The largest absolute error of <paramref name="value"/> over the largest magnitude of <paramref name="reference"/>, in float64.</summary>
+    internal static double RelativeError(Tensor value, Tensor reference)
     {
-        var error = (value.to(float64) - reference).abs().max().item<double>();
-        return error / Math.Max(reference.abs().max().item<double>(), double.Epsilon);
+        using var scope = NewDisposeScope();
+        var exact = reference.to(float64);
+        var error = (value.to(float64) - exact).abs().max().item<double>();
+        return error / Math.Max(exact.abs().max().item<double>(), double.Epsilon);
     }
 }

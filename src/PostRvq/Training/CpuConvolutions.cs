@@ -29,9 +29,10 @@ public sealed record ConvolutionChoice(bool OneDnn, IReadOnlyList<ConvExactness>
             if (OneDnn)
             {
                 var text = $"convolutions: oneDNN (all {Checks.Count} layer shapes exact against float64";
-                if (Padded.Count > 0)
-                    text += $"; {Padded.Count} narrow ones run with zero filters up to {CpuConvolutions.OneDnnOutputBlock} outputs: "
-                        + string.Join(", ", Padded.Select(p => p.Configuration));
+                var padded = Padded;
+                if (padded.Count > 0)
+                    text += $"; {padded.Count} narrow ones run with zero filters up to {CpuConvolutions.OneDnnOutputBlock} outputs: "
+                        + string.Join(", ", padded.Select(p => p.Configuration));
                 return text + ")";
             }
             var inexact = Checks[^1];
