@@ -101,7 +101,15 @@ public static class CpuConvolutions
     /// Sets LibTorch's convolutions for a trainer whose generator and discriminators use <paramref name="configurations"/>,
     /// of which the layers of <paramref name="paddable"/> can run with zero filters.
     /// </summary>
-    public static ConvolutionChoice Choose(IEnumerable<ConvConfiguration> configurations, IReadOnlySet<ConvConfiguration>? paddable = null)
+    public static ConvolutionChoice Choose(IEnumerable<ConvConfiguration> configurations, IReadOnlySet<ConvConfiguration>? paddable = null) =>
+        Choose(configurations, paddable, Check);
+
+    /// <summary>
+    /// The choice with <paramref name="check"/> (configuration, outputs it runs with) in place of the float64 measurement,
+    /// so that the all-or-nothing rule can be tested whatever this run's oneDNN gets right.
+    /// </summary>
+    internal static ConvolutionChoice Choose(IEnumerable<ConvConfiguration> configurations, IReadOnlySet<ConvConfiguration>? paddable,
+        Func<ConvConfiguration, long?, ConvExactness> check)
     {
         lock (Gate)
         {
@@ -113,7 +121,7 @@ public static class CpuConvolutions
             foreach (var configuration in configurations.Distinct())
             {
                 var narrow = paddable?.Contains(configuration) == true && configuration.OutChannels < OneDnnOutputBlock;
-                checks.Add(Check(configuration, narrow ? OneDnnOutputBlock : null));
+                checks.Add(check(configuration, narrow ? OneDnnOutputBlock : null));
                 // One inexact shape settles it; checking the rest would only lengthen every trainer's start.
                 if (!checks[^1].Exact)
                 {
