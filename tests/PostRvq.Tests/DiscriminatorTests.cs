@@ -64,6 +64,39 @@ public class DiscriminatorTests
     }
 
     [Fact]
+    public void JudgingRealAndFakeTogetherGivesTheTwoPassesOutputsAndGradients()
+    {
+        manual_seed(4);
+        using var discriminator = Discriminator.Create(Tiny, sampleRate: 24000);
+        using var scope = NewDisposeScope();
+        var real = randn(3, 1, 1003) * 0.1;
+        var fake = randn(3, 1, 1003) * 0.1;
+
+        var (separateLoss, separateGradients, separateOutputs) = LossAndGradients(() => (discriminator.call(real), discriminator.call(fake)));
+        var (togetherLoss, togetherGradients, togetherOutputs) = LossAndGradients(() => discriminator.JudgeTogether(real, fake));
+
+        Assert.Equal(separateLoss, togetherLoss, 1e-5);
+        foreach (var (separate, together) in separateOutputs.Zip(togetherOutputs))
+        {
+            Assert.Equal(separate.Score.shape, together.Score.shape);
+            Assert.True(separate.Score.allclose(together.Score, rtol: 1e-4, atol: 1e-6));
+            Assert.All(separate.Features.Zip(together.Features), pair => Assert.True(pair.First.allclose(pair.Second, rtol: 1e-4, atol: 1e-6)));
+        }
+        Assert.All(separateGradients.Zip(togetherGradients), pair => Assert.True(pair.First.allclose(pair.Second, rtol: 1e-4, atol: 1e-6)));
+        Assert.Throws<ArgumentException>(() => discriminator.JudgeTogether(real, fake.narrow(-1, 0, 1000)));
+
+        (double Loss, List<Tensor> Gradients, List<DiscriminatorOutput> Real) LossAndGradients(
+            Func<(IReadOnlyList<DiscriminatorOutput> Real, IReadOnlyList<DiscriminatorOutput> Fake)> judge)
+        {
+            discriminator.zero_grad();
+            var (realOutputs, fakeOutputs) = judge();
+            var loss = GanLoss.Discriminator(realOutputs, fakeOutputs);
+            loss.backward();
+            return (loss.item<float>(), discriminator.parameters().Select(p => p.grad!.clone()).ToList(), realOutputs.Concat(fakeOutputs).ToList());
+        }
+    }
+
+    [Fact]
     public void DefaultsAreDacs()
     {
         var options = new DiscriminatorOptions();

@@ -51,6 +51,8 @@ static class BenchTrainCommand
             NativeHeap.KeepFreedPages();
             var seconds = StepSeconds(experiment, n, mode == "onednn");
             var chosen = CpuConvolutions.Current;
+            // The discriminator step before it judged real and fake audio in one stacked pass; this is the same step in two.
+            var twoPassSeconds = TimedSteps(AdversarialOnly(experiment), n, mode == "onednn", judgeTogether: false);
             // The baseline last: once a process has turned oneDNN off, no later trainer in it turns it back on.
             Dictionary<bool, double?>? nativeSeconds = null;
             if (mode == "auto" && chosen is { OneDnn: true })
@@ -78,6 +80,8 @@ static class BenchTrainCommand
                 table.AddRow(name, $"{t:F3}", "s/step");
                 if (defaultHeapSeconds[adversarial] is { } d)
                     table.AddRow($"{name}, glibc's default heap", $"{d:F3}", $"s/step: {d / t:F2}× the time with freed pages kept (as train does)");
+                if (adversarial && twoPassSeconds is { } twoPass)
+                    table.AddRow($"{name}, real and fake judged in two passes", $"{twoPass:F3}", $"s/step: {twoPass / t:F2}× the time of one stacked pass (as train does)");
                 if (nativeSeconds?[adversarial] is { } native)
                     table.AddRow($"{name}, ATen's native convolutions", $"{native:F3}", $"s/step: {native / t:F2}× the time on oneDNN (as train chose)");
                 table.AddRow(name.Replace("step", "rate"), $"{1 / t:F3}", "steps/s");
@@ -103,14 +107,18 @@ static class BenchTrainCommand
     /// <summary>Median seconds of a reconstruction-only (false) and an adversarial (true) step; null where training diverged.</summary>
     static Dictionary<bool, double?> StepSeconds(ExperimentConfig experiment, int steps, bool forceOneDnn) =>
         new[] { false, true }.ToDictionary(adversarial => adversarial, adversarial => TimedSteps(
-            experiment with { Training = experiment.Training with { Adversarial = adversarial, AdversarialWarmupSteps = 0 } }, steps, forceOneDnn));
+            adversarial ? AdversarialOnly(experiment) : experiment with { Training = experiment.Training with { Adversarial = false } }, steps, forceOneDnn));
+
+    static ExperimentConfig AdversarialOnly(ExperimentConfig experiment) =>
+        experiment with { Training = experiment.Training with { Adversarial = true, AdversarialWarmupSteps = 0 } };
 
     /// <summary>Median seconds per step, or null if training diverged (as oneDNN's wrong gradients can make it).</summary>
-    static double? TimedSteps(ExperimentConfig config, int steps, bool forceOneDnn)
+    /// <param name="judgeTogether">See <see cref="AdversarialTrainer.JudgeRealAndFakeTogether"/>.</param>
+    static double? TimedSteps(ExperimentConfig config, int steps, bool forceOneDnn, bool judgeTogether = true)
     {
         try
         {
-            return MedianStepSeconds(config, steps, forceOneDnn);
+            return MedianStepSeconds(config, steps, forceOneDnn, judgeTogether);
         }
         catch (TrainingDivergedException)
         {
@@ -119,12 +127,13 @@ static class BenchTrainCommand
     }
 
     /// <param name="forceOneDnn">Turn oneDNN on after the trainer has chosen, to time it where the trainer would not use it.</param>
-    static double MedianStepSeconds(ExperimentConfig config, int steps, bool forceOneDnn)
+    static double MedianStepSeconds(ExperimentConfig config, int steps, bool forceOneDnn, bool judgeTogether)
     {
         var run = SyntheticRun.TempFolder();
         try
         {
             using var trainer = SyntheticRun.Trainer(config with { Training = config.Training with { Steps = steps + 2 } }, run);
+            trainer.JudgeRealAndFakeTogether = judgeTogether;
             if (forceOneDnn) LibTorchCpu.UseOneDnnConvolutions();
             trainer.TrainOneStep();
             trainer.TrainOneStep();

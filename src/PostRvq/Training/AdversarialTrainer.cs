@@ -53,6 +53,12 @@ public abstract class AdversarialTrainer : IDisposable
     public string LogPath => log.FilePath;
     /// <summary>Lines of log.jsonl that <see cref="Resume"/> could not read as rows and dropped (a crash can cut the last one short).</summary>
     public int UnparseableLogLines { get; private set; }
+    /// <summary>
+    /// True (the default): the discriminator step judges real and generated audio in one stacked pass
+    /// (<see cref="Discriminator.JudgeTogether"/>); false: in two passes, as <c>bench train</c> times for comparison.
+    /// Both give the same losses and gradients up to float rounding.
+    /// </summary>
+    public bool JudgeRealAndFakeTogether { get; set; } = true;
     protected Device Device { get; }
     protected TrainingLog Log => log;
 
@@ -214,7 +220,10 @@ public abstract class AdversarialTrainer : IDisposable
         {
             Discriminator.train();
             SetTrainable(Discriminator, true);
-            var discriminatorLoss = GanLoss.Discriminator(Discriminator.forward(audio), Discriminator.forward(reconstruction.detach()));
+            var (real, fake) = JudgeRealAndFakeTogether
+                ? Discriminator.JudgeTogether(audio, reconstruction.detach())
+                : (Discriminator.forward(audio), Discriminator.forward(reconstruction.detach()));
+            var discriminatorLoss = GanLoss.Discriminator(real, fake);
             losses["adv/disc"] = EnsureFinite(discriminatorLoss, "adv/disc");
             DiscriminatorOptimizer.zero_grad();
             discriminatorLoss.backward();
