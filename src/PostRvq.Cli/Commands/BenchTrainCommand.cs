@@ -51,7 +51,7 @@ static class BenchTrainCommand
             NativeHeap.KeepFreedPages();
             var seconds = StepSeconds(experiment, n, mode == "onednn");
             var chosen = CpuConvolutions.Current;
-            // The discriminator step before it judged real and fake audio in one stacked pass; this is the same step in two.
+            // The adversarial steps above judge real and fake audio in one stacked pass, as train does; these judge them in two.
             var twoPassSeconds = TimedSteps(AdversarialOnly(experiment), n, mode == "onednn", judgeTogether: false);
             // The baseline last: once a process has turned oneDNN off, no later trainer in it turns it back on.
             Dictionary<bool, double?>? nativeSeconds = null;
