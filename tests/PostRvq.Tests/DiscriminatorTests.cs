@@ -85,7 +85,7 @@ public class DiscriminatorTests
         Assert.All(separateGradients.Zip(togetherGradients), pair => Assert.True(pair.First.allclose(pair.Second, rtol: 1e-4, atol: 1e-6)));
         Assert.Throws<ArgumentException>(() => discriminator.JudgeTogether(real, fake.narrow(-1, 0, 1000)));
 
-        (double Loss, List<Tensor> Gradients, List<DiscriminatorOutput> Real) LossAndGradients(
+        (double Loss, List<Tensor> Gradients, List<DiscriminatorOutput> Outputs) LossAndGradients(
             Func<(IReadOnlyList<DiscriminatorOutput> Real, IReadOnlyList<DiscriminatorOutput> Fake)> judge)
         {
             discriminator.zero_grad();
