@@ -14,15 +14,17 @@ static class DecodeCommand
         var input = new Argument<string>("codes") { Description = "The .codes file to decode" };
         var output = OutOption.File("WAV", shortAlias: true);
         var chunk = ChunkOption.Create();
+        var threads = ThreadsOption.Create();
         var latentsOut = new Option<string?>("--latents-out")
         {
             Description = "Also write the quantizer's decoded latents (frames [T, D] float32) to this .npy file, for comparing with other readers",
         };
         var codec = new CodecOptions();
-        var command = new Command("decode", "Decode a .codes file to WAV with the codec that made it (--codec C, or --model M --quantizer Q)") { input, output, chunk, latentsOut };
+        var command = new Command("decode", "Decode a .codes file to WAV with the codec that made it (--codec C, or --model M --quantizer Q)") { input, output, chunk, latentsOut, threads };
         codec.AddTo(command);
         command.SetAction(parse => CliErrors.Run(() =>
         {
+            ThreadsOption.Apply(parse, threads);
             var (codesPath, outputPath) = (parse.GetValue(input)!, parse.GetValue(output)!);
             CliErrors.RequireExists(codesPath, "codes");
             var guard = codec.Guard(parse).ReadsFile("codes", codesPath, "codes file");

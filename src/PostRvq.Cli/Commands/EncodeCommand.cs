@@ -15,11 +15,13 @@ static class EncodeCommand
         var output = OutOption.File(".codes", shortAlias: true);
         var kbps = new Option<double?>("--kbps") { Description = "Target bitrate: keeps the first codebooks of a truncatable quantizer that fit (default: all)" };
         var chunk = ChunkOption.Create();
+        var threads = ThreadsOption.Create();
         var codec = new CodecOptions();
-        var command = new Command("encode", "Encode audio to a .codes file with a codec (--codec C, or --model M --quantizer Q)") { input, output, kbps, chunk };
+        var command = new Command("encode", "Encode audio to a .codes file with a codec (--codec C, or --model M --quantizer Q)") { input, output, kbps, chunk, threads };
         codec.AddTo(command);
         command.SetAction(parse => CliErrors.Run(() =>
         {
+            ThreadsOption.Apply(parse, threads);
             var (inputPath, outputPath) = (parse.GetValue(input)!, parse.GetValue(output)!);
             CliErrors.RequireExists(inputPath, "input");
             codec.Guard(parse).ReadsFile("input", inputPath, "audio").WritesFile("--out", outputPath);

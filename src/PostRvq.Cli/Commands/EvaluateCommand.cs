@@ -22,13 +22,15 @@ static class EvaluateCommand
         var csv = new Option<string?>("--csv") { Description = "Also write the rows, with every clip's metrics, to this results CSV (the format of `postrvq quantize`)" };
         var method = new Option<string?>("--method") { Description = "The method name written in the rows (default: the codec's kind, e.g. continuous, postrvq, postrvq-finetuned, e2e)" };
         var json = new Option<string?>("--json") { Description = "Without a quantizer: also write the per-clip rows and means to this JSON file" };
+        var threads = ThreadsOption.Create();
         var command = new Command("evaluate", "Score a codec on a corpus split (mel, STFT, SI-SDR, SNR), at each bitrate when it has a quantizer")
         {
-            data, split, kbps, csv, json, method,
+            data, split, kbps, csv, json, method, threads,
         };
         codecOptions.AddTo(command);
         command.SetAction(parse => CliErrors.Run(() =>
         {
+            ThreadsOption.Apply(parse, threads);
             var guard = codecOptions.Guard(parse).ReadsCorpus("--data", parse.GetValue(data));
             if (parse.GetValue(csv) is { } csvPath) guard.WritesFile("--csv", csvPath);
             if (parse.GetValue(json) is { } jsonPath) guard.WritesFile("--json", jsonPath);

@@ -20,9 +20,11 @@ static class LatentsCommand
         var maxClips = new Option<int?>("--max-clips") { Description = "Encode only this many clips, drawn at random with --seed" };
         var seed = new Option<int>("--seed") { Description = "Seed of the --max-clips draw", DefaultValueFactory = _ => 0 };
         var chunk = ChunkOption.Create();
-        var command = new Command("latents", "Encode a corpus split into a latent dataset for fitting quantizers") { model, data, split, output, maxClips, seed, chunk };
+        var threads = ThreadsOption.Create();
+        var command = new Command("latents", "Encode a corpus split into a latent dataset for fitting quantizers") { model, data, split, output, maxClips, seed, chunk, threads };
         command.SetAction(parse => CliErrors.Run(() =>
         {
+            ThreadsOption.Apply(parse, threads);
             var modelPath = parse.GetValue(model)!;
             CliErrors.RequireExists(modelPath, "--model");
             var splitName = parse.GetValue(split)!;

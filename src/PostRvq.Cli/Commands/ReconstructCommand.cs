@@ -21,11 +21,15 @@ static class ReconstructCommand
         var input = new Option<string>("--in") { Description = "An audio file or a folder of them (wav, ogg, mp3)", Required = true };
         var output = OutOption.Create("The WAV file to write, or a folder when --in is a folder");
         var chunk = ChunkOption.Create();
+        var threads = ThreadsOption.Create();
         var command = new Command("reconstruct", "Pass audio through a model (encode, then decode), quantizing the latents when the codec has a quantizer")
-            { input, output, chunk };
+            { input, output, chunk, threads };
         codec.AddTo(command);
         command.SetAction(parse => CliErrors.Run(() =>
-            Reconstruct(parse, codec, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(chunk))));
+        {
+            ThreadsOption.Apply(parse, threads);
+            return Reconstruct(parse, codec, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(chunk));
+        }));
         return command;
     }
 

@@ -217,6 +217,11 @@ public class BadInputTests
     [InlineData("e2e", "--config", "tiny-cpu", "--data", "/no/data", "--out", "/no/run")]
     [InlineData("quantize", "--latents", "/no/latents", "--model", "/no/m.model", "--data", "/no/data", "--out", "/no/q")]
     [InlineData("pipeline", "--out", "/no/pipeline")]
+    [InlineData("evaluate", "--model", "/no/m.model", "--data", "/no/data")]
+    [InlineData("encode", "/no/clip.wav", "--model", "/no/m.model", "--quantizer", "/no/m.quantizer", "--out", "/no/clip.codes")]
+    [InlineData("decode", "/no/clip.codes", "--model", "/no/m.model", "--quantizer", "/no/m.quantizer", "--out", "/no/clip.wav")]
+    [InlineData("latents", "--model", "/no/m.model", "--data", "/no/data", "--out", "/no/latents")]
+    [InlineData("reconstruct", "--model", "/no/m.model", "--in", "/no/clip.wav", "--out", "/no/clip.wav")]
     [InlineData("bench", "train")]
     [InlineData("bench", "quantize")]
     public void ThreadsZeroIsRefusedByNameBeforeReachingLibtorch(params string[] command)
