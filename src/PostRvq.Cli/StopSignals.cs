@@ -6,7 +6,9 @@ namespace PostRvq.Cli;
 /// Turns SIGINT (Ctrl+C) and SIGTERM (what <c>kill</c> and SLURM send) into a cancellation, so that training saves a
 /// checkpoint before it stops; <see cref="ExitCode"/> is then the shell's convention, 128 + the signal (130 or 143),
 /// so scripts and schedulers can tell a stopped run from a finished one. A second signal is not caught and ends the
-/// process at once; checkpoints are written atomically, so that loses at most the steps since the last one.
+/// process at once; checkpoints are written atomically, so that loses at most the steps since the last one. A run
+/// started with SIGINT ignored (a background job of a non-interactive shell) keeps ignoring it, as the shell meant;
+/// SIGTERM still stops it.
 /// </summary>
 sealed class StopSignals : IDisposable
 {
