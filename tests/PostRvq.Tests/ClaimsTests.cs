@@ -111,6 +111,21 @@ public class ClaimsTests
     }
 
     [Fact]
+    public void OtherPostTrainingQuantizersAreSetAgainstE2EAtEverySharedBitrateWhenNamed()
+    {
+        ComparisonRow[] results = [.. PostTraining, Row("gs-srvq", 3, 1.5), Row("gs-srvq", 16, 0.2), Row("e2e", 3, 1.8), Row("e2e", 16, 0.4)];
+        Assert.DoesNotContain(Claims.Test(results, Fast)[3].Comparisons, c => c.System.StartsWith("gs-srvq", StringComparison.Ordinal));
+
+        var claim = Claims.Test(results, Fast with { PostTrainingMethods = ["srvq", "gs-srvq"] })[3];
+        var gainShape = claim.Comparisons.Where(c => c.System.StartsWith("gs-srvq", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["gs-srvq @ 3 kbps − e2e @ 3 kbps", "gs-srvq @ 16 kbps − e2e @ 16 kbps"], gainShape.Select(c => c.Label));
+        // gs-srvq is 0.3 and 0.2 mel better than E2E, srvq 0.2 and 0.3 worse.
+        Assert.All(gainShape, c => Assert.Equal(ClaimVerdict.Holds, c.Verdict));
+        Assert.All(claim.Comparisons.Where(c => c.System.StartsWith("srvq", StringComparison.Ordinal)), c => Assert.Equal(ClaimVerdict.Refuted, c.Verdict));
+        Assert.Throws<ArgumentException>(() => Claims.Test(results, Fast with { PostTrainingMethods = ["e2e"] }));
+    }
+
+    [Fact]
     public void RowsWithoutPerClipMetricsAreRefusedByName()
     {
         var bare = new ComparisonRow { Method = "rvq", Split = "test", TargetKbps = 16, Mel = 1 };

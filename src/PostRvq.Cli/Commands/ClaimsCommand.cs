@@ -22,10 +22,15 @@ static class ClaimsCommand
         var resamples = new Option<int>("--resamples") { Description = "Bootstrap resamples", DefaultValueFactory = _ => defaults.Resamples };
         var seed = new Option<int>("--seed") { Description = "Seed of the resampling", DefaultValueFactory = _ => defaults.Seed };
         var margin = new Option<double>("--margin") { Description = "Mel by which PostRVQ may trail E2E and still count as at least as good", DefaultValueFactory = _ => defaults.NonInferiorityMarginMel };
+        var postTraining = new Option<string>("--post-training")
+        {
+            Description = "Comma-separated post-training quantizer methods that claim 4 also sets against E2E at each shared bitrate",
+            DefaultValueFactory = _ => string.Join(',', defaults.PostTrainingMethods),
+        };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the comparisons as a Markdown table to this file" };
         var command = new Command("claims", "Test the paper's four claims on results CSVs with paired bootstrap intervals")
         {
-            results, finetuneKbps, resamples, seed, margin, markdown,
+            results, finetuneKbps, resamples, seed, margin, postTraining, markdown,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -40,6 +45,7 @@ static class ClaimsCommand
                 Resamples = parse.GetValue(resamples),
                 Seed = parse.GetValue(seed),
                 NonInferiorityMarginMel = parse.GetValue(margin),
+                PostTrainingMethods = parse.GetValue(postTraining)!.Split(',', StringSplitOptions.TrimEntries),
             };
             var claims = Claims.Test(rows, options);
             Print(claims);

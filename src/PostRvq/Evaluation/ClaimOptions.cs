@@ -21,8 +21,18 @@ public sealed record ClaimOptions
     /// </summary>
     public double NonInferiorityMarginMel { get; init; } = 0.05;
 
+    /// <summary>
+    /// The post-training quantizers (result methods, without a finetuned decoder) that claim 4 also sets against E2E at
+    /// every bitrate both were scored at: the paper's srvq, and any other a study adds, such as gs-srvq.
+    /// </summary>
+    public IReadOnlyList<string> PostTrainingMethods { get; init; } = ["srvq"];
+
     public void Validate()
     {
+        if (PostTrainingMethods is null || PostTrainingMethods.Any(string.IsNullOrWhiteSpace))
+            throw new ArgumentException("PostTrainingMethods must list method names, none of them empty.", nameof(PostTrainingMethods));
+        if (PostTrainingMethods.FirstOrDefault(m => m is Claims.EndToEnd or Claims.Continuous) is { } wrong)
+            throw new ArgumentException($"PostTrainingMethods cannot include '{wrong}', which is not a post-training quantizer.", nameof(PostTrainingMethods));
         if (!(FinetuneKbps > 0)) throw new ArgumentException($"FinetuneKbps must be positive, got {FinetuneKbps}.", nameof(FinetuneKbps));
         if (!(NonInferiorityMarginMel >= 0)) throw new ArgumentException($"NonInferiorityMarginMel cannot be negative, got {NonInferiorityMarginMel}.", nameof(NonInferiorityMarginMel));
     }

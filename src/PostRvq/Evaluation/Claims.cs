@@ -13,7 +13,8 @@ namespace PostRvq.Evaluation;
 /// <item>Finetuning the decoder helps at the bitrate it was finetuned for: against the continuous decoder behind the
 /// same quantizer (<see cref="Frozen"/> rows, or else srvq).</item>
 /// <item>PostRVQ with a finetuned decoder is at least as good as E2E at an equal training budget: its mel may exceed
-/// E2E's by at most <see cref="ClaimOptions.NonInferiorityMarginMel"/>.</item>
+/// E2E's by at most <see cref="ClaimOptions.NonInferiorityMarginMel"/>. Each of
+/// <see cref="ClaimOptions.PostTrainingMethods"/> (srvq by default) is also set against E2E at every shared bitrate.</item>
 /// </list>
 /// Rows are matched on <see cref="ComparisonRow.Method"/> and <see cref="ComparisonRow.TargetKbps"/>; every row must
 /// carry its per-clip metrics for the same clips in the same order.
@@ -104,8 +105,9 @@ public static class Claims
             foreach (var method in new[] { Finetuned, FinetunedOnSet })
                 if (At(method, options.FinetuneKbps) is { } post && e2eAtKbps is not null)
                     comparisons.Add(AtLeastAsGood(post, e2eAtKbps, margin));
-            foreach (var against in e2e)
-                if (At(Standardized, against.TargetKbps) is { } post) comparisons.Add(AtLeastAsGood(post, against, margin));
+            foreach (var method in options.PostTrainingMethods.Distinct())
+                foreach (var against in e2e)
+                    if (At(method, against.TargetKbps) is { } post) comparisons.Add(AtLeastAsGood(post, against, margin));
             if (comparisons.Count == 0) return NotMeasured(4, statement, "no PostRVQ row shares a bitrate with the E2E rows");
             var headline = comparisons[0];
             return new ClaimResult(4, statement, rule, headline.Verdict, headline, comparisons);
