@@ -3,6 +3,7 @@ using PostRvq.Codecs;
 using PostRvq.Data;
 using PostRvq.Metrics;
 using PostRvq.Nn;
+using PostRvq.Quantization;
 using PostRvq.Training;
 using static TorchSharp.torch;
 
@@ -10,7 +11,8 @@ namespace PostRvq.Tests;
 
 /// <summary>
 /// The continuous model in data/models is the tiny-cpu preset (the MDCT family), trained, and reconstructs real audio
-/// better than silence does; its finetuned decoders and the E2E baseline of the same architecture ship beside it.
+/// better than silence does; its finetuned decoders, its gain–shape quantizer and the E2E baseline of the same
+/// architecture ship beside it.
 /// The retired waveform family keeps its own trio (tiny-cpu-waveform*).
 /// </summary>
 public class ShippedModelTests
@@ -96,16 +98,35 @@ public class ShippedModelTests
     public void TheShippedE2ECodecLosesLessAtMoreCodebooksOnTheSampleTestSplit()
     {
         using var e2e = Codec.Load(Path.Combine(Models, "tiny-cpu-e2e.model"), Path.Combine(Models, "tiny-cpu-e2e.quantizer"));
+        // Quantizer dropout trains every depth, so each bitrate of the grid must improve on the one below it.
+        AssertMelFallsUpTheGrid(e2e);
+    }
+
+    [Fact]
+    public void TheShippedGainShapeQuantizerWasFittedOnTheShippedModelWithThePapersGrid()
+    {
+        using var codec = Codec.Load(ModelPath, Path.Combine(Models, "tiny-cpu-gs-srvq.quantizer"));
+        Assert.Equal(Codec.PostTraining, codec.Kind);
+        Assert.Equal(QuantizerKinds.GainShapeSrvq, codec.Quantizer!.Kind);
+        Assert.Equal(32, codec.Quantizer.Codebooks);
+        Assert.Equal(32, codec.CodebooksFor(24));
+        // A quantizer fits only the latents it was fitted on, so its file names the model they came from.
+        Assert.Equal(ModelFile.IdOf(ModelPath), ((FrameQuantizer)codec.Quantizer).Provenance["modelId"]);
+        AssertMelFallsUpTheGrid(codec);
+    }
+
+    /// <summary>Mel on the sample test clips at 3, 10, 16 and 24 kbps falls at each step up the paper's grid.</summary>
+    static void AssertMelFallsUpTheGrid(Codec codec)
+    {
         var samples = Corpus.Load(RepositoryFiles.Path("data", "samples")).Split("test");
-        var clips = samples.Entries.Select(entry => samples.LoadClip(entry, e2e.SampleRate)).ToList();
+        var clips = samples.Entries.Select(entry => samples.LoadClip(entry, codec.SampleRate)).ToList();
         double MeanMel(int codebooks) => clips.Average(clip =>
         {
             using var scope = NewDisposeScope();
-            var decoded = e2e.Decode(e2e.Encode(clip, codebooks));
-            return MelDistance.Compute(AudioTensors.ToBatch(clip), AudioTensors.ToBatch(decoded), e2e.SampleRate).item<double>();
+            var decoded = codec.Decode(codec.Encode(clip, codebooks));
+            return MelDistance.Compute(AudioTensors.ToBatch(clip), AudioTensors.ToBatch(decoded), codec.SampleRate).item<double>();
         });
-        // Quantizer dropout trains every depth, so each bitrate of the grid must improve on the one below it.
-        var mel = new[] { 3.0, 10, 16, 24 }.Select(kbps => MeanMel(e2e.CodebooksFor(kbps))).ToArray();
+        var mel = new[] { 3.0, 10, 16, 24 }.Select(kbps => MeanMel(codec.CodebooksFor(kbps))).ToArray();
         for (var i = 1; i < mel.Length; i++)
             Assert.True(mel[i] < mel[i - 1], $"mel at 3/10/16/24 kbps: {string.Join(" / ", mel.Select(m => m.ToString("F3")))}");
     }
