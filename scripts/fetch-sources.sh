@@ -11,7 +11,7 @@ cache="${1:-$repo/data/.cache}"
 apt_updated=0
 apt_update_once() {
   if [ "$apt_updated" = 0 ]; then
-    apt-get update -qq
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
     apt_updated=1
   fi
 }
@@ -21,7 +21,8 @@ install_if_missing() {
   if [ ! -e "$probe" ] && ! command -v "$probe" >/dev/null 2>&1; then
     echo "installing $*" >&2
     apt_update_once
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    # Waits for another apt run (a CI step, unattended upgrades) instead of failing on its lock.
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@" >/dev/null
   fi
 }
 
