@@ -24,7 +24,7 @@ static class ClaimsCommand
         var margin = new Option<double>("--margin") { Description = "Mel by which PostRVQ may trail E2E and still count as at least as good", DefaultValueFactory = _ => defaults.NonInferiorityMarginMel };
         var postTraining = new Option<string>("--post-training")
         {
-            Description = "Comma-separated post-training quantizer methods that claim 4 also sets against E2E at each shared bitrate",
+            Description = "Comma-separated post-training quantizer methods whose rate curves claim 1 lists and that claim 4 sets against E2E at each shared bitrate",
             DefaultValueFactory = _ => string.Join(',', defaults.PostTrainingMethods),
         };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the comparisons as a Markdown table to this file" };

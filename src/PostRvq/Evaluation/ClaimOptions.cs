@@ -23,7 +23,8 @@ public sealed record ClaimOptions
 
     /// <summary>
     /// The post-training quantizers (result methods, without a finetuned decoder) that claim 4 also sets against E2E at
-    /// every bitrate both were scored at: the paper's srvq, and any other a study adds, such as gs-srvq.
+    /// every bitrate both were scored at, and whose rate curves claim 1 also lists: the paper's srvq, and any other a
+    /// study adds, such as gs-srvq. Both claims keep their verdicts on the paper's systems.
     /// </summary>
     public IReadOnlyList<string> PostTrainingMethods { get; init; } = ["srvq"];
 

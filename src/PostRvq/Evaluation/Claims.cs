@@ -7,7 +7,8 @@ namespace PostRvq.Evaluation;
 /// and a verdict: holds, refuted, or not resolved at this sample size.
 /// <list type="number">
 /// <item>Quality falls with bitrate: each step of standardized RVQ down the bitrate grid, starting from the
-/// continuous model, costs mel. Holds when every step does.</item>
+/// continuous model, costs mel. Holds when every step does. The curves of the other
+/// <see cref="ClaimOptions.PostTrainingMethods"/> are listed too.</item>
 /// <item>Standardization helps RVQ at equal bits: srvq against plain rvq, per clip averaged over the bitrates both
 /// were run at (each bitrate is also listed).</item>
 /// <item>Finetuning the decoder helps at the bitrate it was finetuned for: against the continuous decoder behind the
@@ -57,15 +58,29 @@ public static class Claims
             var curve = Curve(Standardized);
             if (curve.Count == 0) return NotMeasured(1, statement, "no standardized RVQ rows");
             var continuous = rows.FirstOrDefault(r => r.Method == Continuous);
+            var steps = StepsDown(curve, continuous);
+            if (steps.Count == 0) return NotMeasured(1, statement, "a single bitrate and no continuous row");
+            // The headline is the whole spread, from the highest quality measured down to the lowest bitrate.
+            var spread = Spread(curve, continuous);
+            // Other post-training quantizers get their own spread and steps; the verdict stays srvq's, as in the paper.
+            var others = options.PostTrainingMethods.Distinct().Where(m => m != Standardized).Select(Curve)
+                .Where(other => other.Count > 1 || other.Count == 1 && continuous is not null)
+                .SelectMany(other => (IEnumerable<ClaimComparison>)[Spread(other, continuous), .. StepsDown(other, continuous)]);
+            return new ClaimResult(1, statement, "every step down the bitrate grid must cost mel", ClaimVerdicts.All(steps.Select(s => s.Verdict)), spread, [.. steps, .. others]);
+        }
+
+        /// <summary>Continuous against the top bitrate, then each bitrate against the one below it.</summary>
+        List<ClaimComparison> StepsDown(IReadOnlyList<ComparisonRow> curve, ComparisonRow? continuous)
+        {
             var steps = new List<ClaimComparison>();
             if (continuous is not null) steps.Add(Better(continuous, Continuous, curve[^1], Name(curve[^1])));
             for (var i = curve.Count - 1; i > 0; i--) steps.Add(Better(curve[i], Name(curve[i]), curve[i - 1], Name(curve[i - 1])));
-            if (steps.Count == 0) return NotMeasured(1, statement, "a single bitrate and no continuous row");
-            // The headline is the whole spread, from the highest quality measured down to the lowest bitrate.
-            var top = continuous ?? curve[^1];
-            var spread = Better(top, continuous is null ? Name(curve[^1]) : Continuous, curve[0], Name(curve[0]));
-            return new ClaimResult(1, statement, "every step down the bitrate grid must cost mel", ClaimVerdicts.All(steps.Select(s => s.Verdict)), spread, steps);
+            return steps;
         }
+
+        /// <summary>The best system measured (continuous, or else the top bitrate) against the lowest bitrate.</summary>
+        ClaimComparison Spread(IReadOnlyList<ComparisonRow> curve, ComparisonRow? continuous) =>
+            Better(continuous ?? curve[^1], continuous is null ? Name(curve[^1]) : Continuous, curve[0], Name(curve[0]));
 
         public ClaimResult StandardizationHelps()
         {
