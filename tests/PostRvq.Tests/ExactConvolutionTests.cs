@@ -3,7 +3,11 @@ using static TorchSharp.torch;
 
 namespace PostRvq.Tests;
 
-/// <summary>The float32 gradients of the convolutions the autoencoder uses agree with a float64 computation.</summary>
+/// <summary>
+/// The float32 gradients of the convolutions the autoencoder uses agree with a float64 computation. Serial, so that no
+/// trainer in a parallel test switches the process-wide oneDNN flag back on between the check's passes.
+/// </summary>
+[Collection(SerialCollection.Name)]
 public class ExactConvolutionTests
 {
     [Theory]
