@@ -111,7 +111,7 @@ public class ShippedModelTests
         Assert.Equal(32, codec.Quantizer.Codebooks);
         Assert.Equal(32, codec.CodebooksFor(24));
         // A quantizer fits only the latents it was fitted on, so its file names the model they came from.
-        Assert.Equal(ModelFile.IdOf(ModelPath), ((FrameQuantizer)codec.Quantizer).Provenance["modelId"]);
+        Assert.Equal(ModelFile.IdOf(codec.Model), ((FrameQuantizer)codec.Quantizer).Provenance["modelId"]);
         AssertMelFallsUpTheGrid(codec);
     }
 
