@@ -95,7 +95,7 @@ public class OneDnnExactnessTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TinyCpuTrainsWithOneDnnByPaddingItsNarrowDiscriminatorConvs()
+    public void TinyCpuTrainsWithOneDnnByPaddingItsNarrowDiscriminatorConvsThatNeedIt()
     {
         var config = ExperimentConfig.Load("tiny-cpu");
         var (shapes, paddable) = CpuConvolutions.LayerShapesAndPaddable(config);
@@ -104,14 +104,75 @@ public class OneDnnExactnessTests(ITestOutputHelper output)
         output.WriteLine($"{choice.Summary}; {choice.Checks.Count} of {shapes.Count} shapes checked in {clock.Elapsed.TotalSeconds:F2} s");
         Assert.True(choice.OneDnn);
         Assert.Equal(shapes.Count, choice.Checks.Count);
-        // Exactly the narrow shapes are padded, and all of them are the discriminators'.
+        // Only narrow shapes are padded, all of them the discriminators'; the rest of the narrow ones passed as they are.
         using var discriminator = Discriminator.Create(config.Discriminator, config.Model.SampleRate);
         var narrow = shapes.Where(s => s.OutChannels < CpuConvolutions.OneDnnOutputBlock).ToList();
-        Assert.Equal(narrow, choice.Padded.Select(p => p.Configuration));
+        var padded = choice.Padded.Select(p => p.Configuration).ToList();
+        Assert.All(padded, shape => Assert.Contains(shape, narrow));
         Assert.All(narrow, shape => Assert.Contains(shape, ConvConfiguration.Of(discriminator)));
+        Assert.All(choice.Checks.Where(c => narrow.Contains(c.Configuration) && c.RunOutChannels is null), c => Assert.True(c.Exact));
+        // The 1-output heads failed as they are on every run seen, so at least they are padded.
+        Assert.Contains(new ConvConfiguration(false, 64, 1, 1, [3, 1], [1, 1], [1, 0], [1, 1], [0, 0]), padded);
         var changed = choice.Apply(discriminator);
-        Assert.Equal(discriminator.modules().OfType<IZeroFilterPaddable>().Count(l => l.Configuration.OutChannels < CpuConvolutions.OneDnnOutputBlock), changed);
-        Assert.All(discriminator.modules().OfType<IZeroFilterPaddable>(), l => Assert.True(l.RunOutChannels >= CpuConvolutions.OneDnnOutputBlock));
+        Assert.Equal(discriminator.modules().OfType<IZeroFilterPaddable>().Count(l => padded.Contains(l.Configuration)), changed);
+        Assert.All(discriminator.modules().OfType<IZeroFilterPaddable>(),
+            l => Assert.Equal(padded.Contains(l.Configuration) ? CpuConvolutions.OneDnnOutputBlock : l.Configuration.OutChannels, l.RunOutChannels));
+    }
+
+    [Fact]
+    public void ANarrowShapeIsPaddedOnlyIfItFailsAsItIsAndItsOutputAndWeightGradientStillCount()
+    {
+        var passes = new ConvConfiguration(false, 8, 8, 1, [3, 9], [1, 2], [1, 4], [1, 1], [0, 0]);
+        var failsInputGradient = new ConvConfiguration(false, 8, 1, 1, [3, 3], [1, 1], [1, 1], [1, 1], [0, 0]);
+        var failsWeightGradient = new ConvConfiguration(false, 2, 8, 1, [3, 9], [1, 1], [1, 4], [1, 1], [0, 0]);
+        var paddable = new HashSet<ConvConfiguration> { passes, failsInputGradient, failsWeightGradient };
+        var checks = new List<(ConvConfiguration, long?)>();
+        ConvExactness Verdicts(ConvConfiguration shape, long? runOutChannels)
+        {
+            checks.Add((shape, runOutChannels));
+            if (runOutChannels is not null) return new ConvExactness(shape, 1e-7, 1e-7, 1e-7, runOutChannels);
+            return shape == passes ? new ConvExactness(shape, 1e-7, 1e-7, 1e-7)
+                : shape == failsInputGradient ? new ConvExactness(shape, 1e-7, double.NaN, 2e-6)
+                : new ConvExactness(shape, 1e-7, double.NaN, double.NaN);
+        }
+        WithConvolutions(oneDnn: true, () =>
+        {
+            var choice = CpuConvolutions.Choose([passes, failsInputGradient], paddable, Verdicts);
+            Assert.True(choice.OneDnn);
+            Assert.Equal([(passes, null), (failsInputGradient, null), (failsInputGradient, CpuConvolutions.OneDnnOutputBlock)], checks);
+            var padded = Assert.Single(choice.Padded);
+            Assert.Equal(failsInputGradient, padded.Configuration);
+            // The layer runs as it is where its input takes no gradient, so its own weight gradient error is kept.
+            Assert.Equal(2e-6, padded.WeightGradientError);
+            output.WriteLine(choice.Summary);
+
+            // Padding mends input gradients only: a shape whose weight gradient fails as it is stays inexact.
+            var refused = CpuConvolutions.Choose([failsWeightGradient], paddable, Verdicts);
+            Assert.False(refused.OneDnn);
+            Assert.True(double.IsNaN(refused.Checks[^1].WeightGradientError));
+            output.WriteLine(refused.Summary);
+            return 0;
+        });
+    }
+
+    [Theory]
+    [InlineData(true, true, 16)]
+    [InlineData(false, true, 1)]
+    [InlineData(true, false, 1)]
+    public void ZeroFiltersRunOnlyWhereTheInputTakesAGradient(bool inputRequiresGradient, bool gradientMode, long expectedRunOutChannels)
+    {
+        using var weight = torch.randn(1, 8, 3, 3);
+        using var bias = torch.zeros(1);
+        using var input = torch.randn(2, 8, 5, 5).requires_grad_(inputRequiresGradient);
+        long ranWith = 0;
+        using (torch.enable_grad(gradientMode))
+        using (var result = ZeroFilterPadding.Run(input, weight, bias, 16, (w, b) =>
+        {
+            ranWith = w.shape[0];
+            return torch.nn.functional.conv2d(input, w, b, padding: [1, 1]);
+        }))
+            Assert.Equal(new long[] { 2, 1, 5, 5 }, result.shape);
+        Assert.Equal(expectedRunOutChannels, ranWith);
     }
 
     [Fact]

@@ -29,10 +29,13 @@ public sealed record ConvExactness(ConvConfiguration Configuration, double Outpu
     /// <summary>
     /// The worst errors of <paramref name="trials"/> <see cref="Trial"/>s with seeds 0, 1, ...; NaN if any trial gave NaN.
     /// With <paramref name="runOutChannels"/>, a plain convolution runs with zero filters up to that many outputs, as a padded layer does.
+    /// With <paramref name="untilInexact"/>, the trials stop at the first inexact one, which settles the verdict.
     /// </summary>
-    public static ConvExactness Measure(ConvConfiguration configuration, int trials = 3, long? runOutChannels = null)
+    public static ConvExactness Measure(ConvConfiguration configuration, int trials = 3, long? runOutChannels = null, bool untilInexact = false)
     {
-        var worst = Enumerable.Range(0, trials).Select(seed => Trial(configuration, seed, runOutChannels)).ToList();
+        var worst = new List<ConvExactness>();
+        for (var seed = 0; seed < trials && !(untilInexact && worst.Count > 0 && !worst[^1].Exact); seed++)
+            worst.Add(Trial(configuration, seed, runOutChannels));
         return new ConvExactness(configuration, Worst(worst.Select(t => t.OutputError)), Worst(worst.Select(t => t.InputGradientError)),
             Worst(worst.Select(t => t.WeightGradientError)), runOutChannels);
     }
@@ -74,7 +77,7 @@ public sealed record ConvExactness(ConvConfiguration Configuration, double Outpu
         var x = input.detach().requires_grad_(true);
         var w = weight.detach().requires_grad_(true);
         var y = runOutChannels is { } run
-            ? ZeroFilterPadding.Run(w, bias, run, (paddedWeight, paddedBias) => Forward(c, x, paddedWeight, paddedBias))
+            ? ZeroFilterPadding.Run(x, w, bias, run, (paddedWeight, paddedBias) => Forward(c, x, paddedWeight, paddedBias))
             : Forward(c, x, w, bias);
         (y * upstream).sum().backward();
         return (y.detach(), x.grad!, w.grad!);

@@ -62,6 +62,6 @@ public sealed class WeightNormConv1d : nn.Module<Tensor, Tensor>, IZeroFilterPad
     public override Tensor forward(Tensor input)
     {
         using var weight = Weight();
-        return ZeroFilterPadding.Run(weight, bias, runOutChannels, (w, b) => nn.functional.conv1d(input, w, b, stride, padding, dilation));
+        return ZeroFilterPadding.Run(input, weight, bias, runOutChannels, (w, b) => nn.functional.conv1d(input, w, b, stride, padding, dilation));
     }
 }

@@ -48,6 +48,6 @@ public sealed class WeightNormConv2d : nn.Module<Tensor, Tensor>, IZeroFilterPad
     public override Tensor forward(Tensor input)
     {
         using var weight = Weight();
-        return ZeroFilterPadding.Run(weight, bias, runOutChannels, (w, b) => nn.functional.conv2d(input, w, b, stride, padding));
+        return ZeroFilterPadding.Run(input, weight, bias, runOutChannels, (w, b) => nn.functional.conv2d(input, w, b, stride, padding));
     }
 }
