@@ -54,4 +54,20 @@ public class ClaimsCliTests
         Assert.Equal(1, missingCode);
         Assert.Contains("none.csv", missingError);
     }
+
+    [Theory]
+    [InlineData("--post-training", "srvq,", "--post-training must list method names, none of them empty")]
+    [InlineData("--post-training", "srvq,e2e", "--post-training cannot include 'e2e'")]
+    [InlineData("--finetune-kbps", "0", "--finetune-kbps must be positive")]
+    [InlineData("--margin", "-0.1", "--margin cannot be negative")]
+    public void BadOptionsAreRefusedByTheirFlags(string flag, string value, string expected)
+    {
+        using var folder = new TempFolder();
+        var results = folder.File("a.csv");
+        ComparisonCsv.Write(results, [Row("srvq", 16, 0.8)]);
+        var (code, _, error) = CliRunner.Run("claims", results, flag, value);
+        Assert.Equal(1, code);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain("PostTrainingMethods", error);
+    }
 }

@@ -39,6 +39,20 @@ public class CliTests
         Assert.Contains("empty", error, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("3,x", "--kbps-set: 'x' is not a positive number")]
+    [InlineData("16,-3", "--kbps-set: '-3' is not a positive number")]
+    [InlineData(",", "--kbps-set is empty")]
+    public void FinetuneWithABadBitrateSetNamesTheFlagAndTheValue(string set, string expected)
+    {
+        using var folder = new TempFolder();
+        var (code, _, error) = Run("finetune", "--model", RepositoryFiles.Path("data", "models", "tiny-cpu.model"), "--quantizer", folder.File("q.quantizer"),
+            "--data", folder.Path, "--out", folder.File("r"), "--kbps-set", set);
+        Assert.Equal(1, code);
+        Assert.Contains(expected, error);
+        Assert.False(Directory.Exists(folder.File("r")));
+    }
+
     [Fact]
     public void ReconstructWithAMissingModelSaysWhichPath()
     {

@@ -47,6 +47,7 @@ static class ClaimsCommand
                 NonInferiorityMarginMel = parse.GetValue(margin),
                 PostTrainingMethods = parse.GetValue(postTraining)!.Split(',', StringSplitOptions.TrimEntries),
             };
+            ValidateByFlag(options);
             var claims = Claims.Test(rows, options);
             Print(claims);
             if (parse.GetValue(markdown) is { } path)
@@ -57,6 +58,26 @@ static class ClaimsCommand
             return 0;
         }));
         return command;
+    }
+
+    // The options' own checks name their properties; a user of this command knows them by their flags.
+    static readonly Dictionary<string, string> Flags = new()
+    {
+        [nameof(ClaimOptions.FinetuneKbps)] = "--finetune-kbps",
+        [nameof(ClaimOptions.NonInferiorityMarginMel)] = "--margin",
+        [nameof(ClaimOptions.PostTrainingMethods)] = "--post-training",
+    };
+
+    static void ValidateByFlag(ClaimOptions options)
+    {
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e) when (e.ParamName is { } name && Flags.TryGetValue(name, out var flag))
+        {
+            throw new ArgumentException(e.Message.Replace(name, flag, StringComparison.Ordinal).Replace($" (Parameter '{name}')", ""), flag);
+        }
     }
 
     /// <summary>The rows of every file; a method and bitrate seen before is skipped when its scores match, refused when they differ.</summary>

@@ -43,7 +43,7 @@ static class FinetuneCommand
             var experiment = ConfigFor(source, parse.GetValue(config));
             var finetune = experiment.Finetune;
             if (parse.GetValue(kbps) is { } k) finetune = finetune with { Kbps = k };
-            if (parse.GetValue(kbpsSet) is { } set) finetune = finetune with { KbpsSet = ParseBitrates(set) };
+            if (parse.GetValue(kbpsSet) is { } set) finetune = finetune with { KbpsSet = [.. QuantizeCommand.ParseKbps(set, "--kbps-set")] };
             if (parse.GetValue(steps) is { } s) finetune = finetune with { Steps = s };
             experiment = experiment with { Finetune = finetune };
             experiment.Validate();
@@ -103,13 +103,6 @@ static class FinetuneCommand
             throw new ConfigException($"The model is a {source.Info.Options.Kind} model, but the preset '{source.Info.Config}' it names is now {preset.Model.Kind}; pass --config (e.g. tiny-cpu-waveform).");
         return preset;
     }
-
-    static double[] ParseBitrates(string text) =>
-        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(part => double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-                ? value
-                : throw new ArgumentException($"--kbps-set: '{part}' is not a number"))
-            .ToArray();
 
     /// <summary>Fits the paper's standardized RVQ (32 stages of 1024) on the latents of every training clip and saves it.</summary>
     static void FitStandardizedRvq(Autoencoder model, IReadOnlyList<AudioClip> train, string path)

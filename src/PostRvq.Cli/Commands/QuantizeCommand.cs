@@ -119,16 +119,17 @@ static class QuantizeCommand
         return kinds;
     }
 
-    internal static IReadOnlyList<double> ParseKbps(string list)
+    /// <summary>Bitrates from a comma-separated list such as "3,10,16,24"; errors name <paramref name="flag"/>.</summary>
+    internal static IReadOnlyList<double> ParseKbps(string list, string flag = "--kbps")
     {
         var values = new List<double>();
         foreach (var item in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value > 0))
-                throw new ArgumentException($"--kbps: '{item}' is not a positive number");
+                throw new ArgumentException($"{flag}: '{item}' is not a positive number");
             values.Add(value);
         }
-        if (values.Count == 0) throw new ArgumentException("--kbps is empty");
+        if (values.Count == 0) throw new ArgumentException($"{flag} is empty");
         return values;
     }
 
