@@ -132,6 +132,22 @@ public class ClaimsTests
     }
 
     [Fact]
+    public void WithoutSrvqRowsClaimOneJudgesTheFirstNamedPostTrainingQuantizer()
+    {
+        ComparisonRow[] results = [Row("continuous", double.NaN, 0), Row("gs-srvq", 3, 1.5), Row("gs-srvq", 16, 0.2), Row("pq", 3, 0.1), Row("pq", 16, 0.3)];
+        var notMeasured = Claims.Test(results, Fast)[0];
+        Assert.Equal(ClaimVerdict.NotMeasured, notMeasured.Verdict);
+        Assert.Contains("no rows of srvq", notMeasured.Rule);
+
+        var claim = Claims.Test(results, Fast with { PostTrainingMethods = ["gs-srvq", "pq"] })[0];
+        // gs-srvq falls at every step and decides; pq, listed after it, rises from 16 to 3 kbps without changing the verdict.
+        Assert.Equal(ClaimVerdict.Holds, claim.Verdict);
+        Assert.Equal("continuous − gs-srvq @ 3 kbps", claim.Headline!.Label);
+        Assert.Contains("gs-srvq", claim.Rule);
+        Assert.Contains(claim.Comparisons, c => c.Label == "pq @ 16 kbps − pq @ 3 kbps" && c.Verdict == ClaimVerdict.Refuted);
+    }
+
+    [Fact]
     public void RowsWithoutPerClipMetricsAreRefusedByName()
     {
         var bare = new ComparisonRow { Method = "rvq", Split = "test", TargetKbps = 16, Mel = 1 };

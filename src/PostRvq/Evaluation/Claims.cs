@@ -8,7 +8,7 @@ namespace PostRvq.Evaluation;
 /// <list type="number">
 /// <item>Quality falls with bitrate: each step of standardized RVQ down the bitrate grid, starting from the
 /// continuous model, costs mel. Holds when every step does. The curves of the other
-/// <see cref="ClaimOptions.PostTrainingMethods"/> are listed too.</item>
+/// <see cref="ClaimOptions.PostTrainingMethods"/> are listed too; without srvq rows, the first of them with rows is judged.</item>
 /// <item>Standardization helps RVQ at equal bits: srvq against plain rvq, per clip averaged over the bitrates both
 /// were run at (each bitrate is also listed).</item>
 /// <item>Finetuning the decoder helps at the bitrate it was finetuned for: against the continuous decoder behind the
@@ -55,18 +55,21 @@ public static class Claims
         public ClaimResult QualityFallsWithBitrate()
         {
             const string statement = "quality falls with bitrate";
-            var curve = Curve(Standardized);
-            if (curve.Count == 0) return NotMeasured(1, statement, "no standardized RVQ rows");
+            // srvq decides, as in the paper; without srvq rows, the first named post-training quantizer that has rows.
+            var judged = options.PostTrainingMethods.Prepend(Standardized).Distinct().FirstOrDefault(m => Curve(m).Count > 0);
+            if (judged is null) return NotMeasured(1, statement, $"no rows of {string.Join(" or ", options.PostTrainingMethods.Prepend(Standardized).Distinct())}");
+            var curve = Curve(judged);
             var continuous = rows.FirstOrDefault(r => r.Method == Continuous);
             var steps = StepsDown(curve, continuous);
             if (steps.Count == 0) return NotMeasured(1, statement, "a single bitrate and no continuous row");
             // The headline is the whole spread, from the highest quality measured down to the lowest bitrate.
             var spread = Spread(curve, continuous);
-            // Other post-training quantizers get their own spread and steps; the verdict stays srvq's, as in the paper.
-            var others = options.PostTrainingMethods.Distinct().Where(m => m != Standardized).Select(Curve)
+            // Other post-training quantizers get their own spread and steps; the verdict stays the judged one's.
+            var others = options.PostTrainingMethods.Distinct().Where(m => m != judged).Select(Curve)
                 .Where(other => other.Count > 1 || other.Count == 1 && continuous is not null)
                 .SelectMany(other => (IEnumerable<ClaimComparison>)[Spread(other, continuous), .. StepsDown(other, continuous)]);
-            return new ClaimResult(1, statement, "every step down the bitrate grid must cost mel", ClaimVerdicts.All(steps.Select(s => s.Verdict)), spread, [.. steps, .. others]);
+            var rule = judged == Standardized ? "every step down the bitrate grid must cost mel" : $"every step of {judged} down the bitrate grid must cost mel (no srvq rows)";
+            return new ClaimResult(1, statement, rule, ClaimVerdicts.All(steps.Select(s => s.Verdict)), spread, [.. steps, .. others]);
         }
 
         /// <summary>Continuous against the top bitrate, then each bitrate against the one below it.</summary>
