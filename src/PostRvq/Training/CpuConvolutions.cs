@@ -161,7 +161,10 @@ public static class CpuConvolutions
         };
     }
 
-    /// <summary>Every distinct conv configuration of the discriminators and autoencoder <paramref name="config"/> describes.</summary>
+    /// <summary>
+    /// Every distinct conv configuration of the discriminators (if <paramref name="config"/> trains adversarially) and
+    /// the autoencoder it describes.
+    /// </summary>
     public static IReadOnlyList<ConvConfiguration> LayerShapes(ExperimentConfig config) => LayerShapesAndPaddable(config).Shapes;
 
     /// <summary>
@@ -172,9 +175,10 @@ public static class CpuConvolutions
     {
         // Throwaway modules: shapes depend on the options only, and the trainer seeds torch after this.
         using var model = Autoencoder.Create(config.Model);
-        using var discriminator = Discriminator.Create(config.Discriminator, config.Model.SampleRate);
+        // A trainer without adversarial steps never runs its discriminators, so their shapes need no check.
+        using var discriminator = config.Training.Adversarial ? Discriminator.Create(config.Discriminator, config.Model.SampleRate) : null;
         // Discriminators first: their narrow convs are the shapes oneDNN got wrong, so a failing check ends soonest.
-        var layers = new nn.Module[] { discriminator, model }.SelectMany(m => m.modules().Prepend(m))
+        var layers = new nn.Module?[] { discriminator, model }.OfType<nn.Module>().SelectMany(m => m.modules().Prepend(m))
             .Select(layer => (Layer: layer, Shape: ConvConfiguration.From(layer)))
             .Where(l => l.Shape is not null)
             .ToList();
