@@ -95,7 +95,7 @@ public class OneDnnExactnessTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TinyCpuTrainsWithOneDnnByPaddingItsNarrowDiscriminatorConvsThatNeedIt()
+    public void TinyCpuTrainsWithOneDnnByPaddingEveryNarrowDiscriminatorConv()
     {
         var config = ExperimentConfig.Load("tiny-cpu");
         var (shapes, paddable) = CpuConvolutions.LayerShapesAndPaddable(config);
@@ -104,15 +104,12 @@ public class OneDnnExactnessTests(ITestOutputHelper output)
         output.WriteLine($"{choice.Summary}; {choice.Checks.Count} of {shapes.Count} shapes checked in {clock.Elapsed.TotalSeconds:F2} s");
         Assert.True(choice.OneDnn);
         Assert.Equal(shapes.Count, choice.Checks.Count);
-        // Only narrow shapes are padded, all of them the discriminators'; the rest of the narrow ones passed as they are.
+        // Every narrow shape is padded, all of them the discriminators'; the MDCT autoencoder has none.
         using var discriminator = Discriminator.Create(config.Discriminator, config.Model.SampleRate);
         var narrow = shapes.Where(s => s.OutChannels < CpuConvolutions.OneDnnOutputBlock).ToList();
         var padded = choice.Padded.Select(p => p.Configuration).ToList();
-        Assert.All(padded, shape => Assert.Contains(shape, narrow));
+        Assert.Equal(narrow, padded);
         Assert.All(narrow, shape => Assert.Contains(shape, ConvConfiguration.Of(discriminator)));
-        Assert.All(choice.Checks.Where(c => narrow.Contains(c.Configuration) && c.RunOutChannels is null), c => Assert.True(c.Exact));
-        // The 1-output heads failed as they are on every run seen, so at least they are padded.
-        Assert.Contains(new ConvConfiguration(false, 64, 1, 1, [3, 1], [1, 1], [1, 0], [1, 1], [0, 0]), padded);
         var changed = choice.Apply(discriminator);
         Assert.Equal(discriminator.modules().OfType<IZeroFilterPaddable>().Count(l => padded.Contains(l.Configuration)), changed);
         Assert.All(discriminator.modules().OfType<IZeroFilterPaddable>(),
@@ -120,7 +117,7 @@ public class OneDnnExactnessTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ANarrowShapeIsPaddedOnlyIfItFailsAsItIsAndItsOutputAndWeightGradientStillCount()
+    public void ANarrowShapeIsPaddedEvenIfItPassesAsItIsAndItsOutputAndWeightGradientAsItIsStillCount()
     {
         var passes = new ConvConfiguration(false, 8, 8, 1, [3, 9], [1, 2], [1, 4], [1, 1], [0, 0]);
         var failsInputGradient = new ConvConfiguration(false, 8, 1, 1, [3, 3], [1, 1], [1, 1], [1, 1], [0, 0]);
@@ -139,11 +136,12 @@ public class OneDnnExactnessTests(ITestOutputHelper output)
         {
             var choice = CpuConvolutions.Choose([passes, failsInputGradient], paddable, Verdicts);
             Assert.True(choice.OneDnn);
-            Assert.Equal([(passes, null), (failsInputGradient, null), (failsInputGradient, CpuConvolutions.OneDnnOutputBlock)], checks);
-            var padded = Assert.Single(choice.Padded);
-            Assert.Equal(failsInputGradient, padded.Configuration);
+            var block = CpuConvolutions.OneDnnOutputBlock;
+            Assert.Equal([(passes, block), (passes, null), (failsInputGradient, block), (failsInputGradient, null)], checks);
+            // A pass as it is proves nothing about the next run, so both are padded.
+            Assert.Equal([passes, failsInputGradient], choice.Padded.Select(p => p.Configuration));
             // The layer runs as it is where its input takes no gradient, so its own weight gradient error is kept.
-            Assert.Equal(2e-6, padded.WeightGradientError);
+            Assert.Equal(2e-6, choice.Padded[1].WeightGradientError);
             output.WriteLine(choice.Summary);
 
             // Padding mends input gradients only: a shape whose weight gradient fails as it is stays inexact.
@@ -153,6 +151,36 @@ public class OneDnnExactnessTests(ITestOutputHelper output)
             output.WriteLine(refused.Summary);
             return 0;
         });
+    }
+
+    [Fact]
+    public void ATrainerOfNarrowLayersOnOneDnnDoesNotDivergeOverManyFreshRuns()
+    {
+        // With narrow shapes that passed their check left as they were, about 1 fresh run in 12 of this trainer got a
+        // NaN gradient at its first step; 40 clean runs would then happen by chance 4 % of the time.
+        const int runs = 40;
+        var config = TinyExperiment.Config(2, adversarial: false);
+        var diverged = WithConvolutions(oneDnn: true, () =>
+        {
+            var messages = new List<string>();
+            for (var i = 0; i < runs; i++)
+            {
+                using var run = new TempFolder();
+                try
+                {
+                    using var trainer = new ContinuousTrainer(config, TinyExperiment.Train, TinyExperiment.Valid, run.Path);
+                    trainer.Run();
+                }
+                catch (TrainingDivergedException e)
+                {
+                    messages.Add($"run {i}: {e.Message}");
+                }
+            }
+            Assert.True(CpuConvolutions.Current!.OneDnn, CpuConvolutions.Current.Summary);
+            return messages;
+        });
+        output.WriteLine(CpuConvolutions.Current!.Summary);
+        Assert.True(diverged.Count == 0, $"{diverged.Count} of {runs} runs diverged: {string.Join("; ", diverged)}");
     }
 
     [Theory]

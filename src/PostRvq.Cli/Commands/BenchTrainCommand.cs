@@ -53,10 +53,6 @@ static class BenchTrainCommand
             var chosen = CpuConvolutions.Current;
             // The adversarial steps above judge real and fake audio in one stacked pass, as train does; these judge them in two.
             var twoPassSeconds = TimedSteps(AdversarialOnly(experiment), n, mode == "onednn", judgeTogether: false);
-            // The rule before narrow shapes were checked as they are: every narrow discriminator layer ran with zero filters.
-            var everyNarrowPaddedSeconds = chosen is { OneDnn: true }
-                ? TimedSteps(AdversarialOnly(experiment), n, mode == "onednn", padEveryNarrowLayer: true)
-                : null;
             // The baseline last: once a process has turned oneDNN off, no later trainer in it turns it back on.
             Dictionary<bool, double?>? nativeSeconds = null;
             if (mode == "auto" && chosen is { OneDnn: true })
@@ -86,9 +82,6 @@ static class BenchTrainCommand
                     table.AddRow($"{name}, glibc's default heap", $"{d:F3}", $"s/step: {d / t:F2}× the time with freed pages kept (as train does)");
                 if (adversarial && twoPassSeconds is { } twoPass)
                     table.AddRow($"{name}, real and fake judged in two passes", $"{twoPass:F3}", $"s/step: {twoPass / t:F2}× the time of one stacked pass (as train does)");
-                if (adversarial && everyNarrowPaddedSeconds is { } everyNarrowPadded)
-                    table.AddRow($"{name}, every narrow layer with zero filters", $"{everyNarrowPadded:F3}",
-                        $"s/step: {everyNarrowPadded / t:F2}× the time with only the narrow shapes that fail as they are (as train does)");
                 if (nativeSeconds?[adversarial] is { } native)
                     table.AddRow($"{name}, ATen's native convolutions", $"{native:F3}", $"s/step: {native / t:F2}× the time on oneDNN (as train chose)");
                 table.AddRow(name.Replace("step", "rate"), $"{1 / t:F3}", "steps/s");
@@ -121,12 +114,11 @@ static class BenchTrainCommand
 
     /// <summary>Median seconds per step, or null if training diverged (as oneDNN's wrong gradients can make it).</summary>
     /// <param name="judgeTogether">See <see cref="AdversarialTrainer.JudgeRealAndFakeTogether"/>.</param>
-    /// <param name="padEveryNarrowLayer">Run every narrow discriminator layer with zero filters, whatever its check said.</param>
-    static double? TimedSteps(ExperimentConfig config, int steps, bool forceOneDnn, bool judgeTogether = true, bool padEveryNarrowLayer = false)
+    static double? TimedSteps(ExperimentConfig config, int steps, bool forceOneDnn, bool judgeTogether = true)
     {
         try
         {
-            return MedianStepSeconds(config, steps, forceOneDnn, judgeTogether, padEveryNarrowLayer);
+            return MedianStepSeconds(config, steps, forceOneDnn, judgeTogether);
         }
         catch (TrainingDivergedException)
         {
@@ -135,16 +127,13 @@ static class BenchTrainCommand
     }
 
     /// <param name="forceOneDnn">Turn oneDNN on after the trainer has chosen, to time it where the trainer would not use it.</param>
-    static double MedianStepSeconds(ExperimentConfig config, int steps, bool forceOneDnn, bool judgeTogether, bool padEveryNarrowLayer)
+    static double MedianStepSeconds(ExperimentConfig config, int steps, bool forceOneDnn, bool judgeTogether)
     {
         var run = SyntheticRun.TempFolder();
         try
         {
             using var trainer = SyntheticRun.Trainer(config with { Training = config.Training with { Steps = steps + 2 } }, run);
             trainer.JudgeRealAndFakeTogether = judgeTogether;
-            if (padEveryNarrowLayer)
-                foreach (var layer in trainer.Discriminator.modules().OfType<IZeroFilterPaddable>())
-                    layer.RunOutChannels = Math.Max(layer.Configuration.OutChannels, CpuConvolutions.OneDnnOutputBlock);
             if (forceOneDnn) LibTorchCpu.UseOneDnnConvolutions();
             trainer.TrainOneStep();
             trainer.TrainOneStep();

@@ -9,7 +9,7 @@ namespace PostRvq.Nn;
 /// and get no gradient, so output, input gradient and weight gradient are those of the layer itself; only the kernel
 /// LibTorch picks changes. Only the input gradient was ever wrong, so a layer whose input takes no gradient (the first
 /// layer of a discriminator judging detached audio) runs as it is. <see cref="Training.CpuConvolutions"/> raises
-/// <see cref="RunOutChannels"/> of each narrow layer of a trainer on oneDNN whose own shape fails its check.
+/// <see cref="RunOutChannels"/> of every narrow layer of a trainer that runs on oneDNN.
 /// </summary>
 public interface IZeroFilterPaddable
 {
