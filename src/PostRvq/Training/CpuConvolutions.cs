@@ -67,9 +67,9 @@ public sealed record ConvolutionChoice(bool OneDnn, IReadOnlyList<ConvExactness>
 /// runs through generator and discriminators, so the choice is all or nothing: oneDNN only if every distinct
 /// <see cref="ConvConfiguration"/> of both passes <see cref="ConvExactness"/>. A layer with fewer than
 /// <see cref="OneDnnOutputBlock"/> outputs that can (<see cref="IZeroFilterPaddable"/>) is checked, and then trained,
-/// with zero filters up to that many wherever its input takes a gradient, and as it is elsewhere. Once a trainer has needed the native kernels, later
-/// trainers in the process keep them, so that oneDNN is never switched on under a trainer already running. Each
-/// configuration is checked once per process.
+/// with zero filters up to that many wherever its input takes a gradient, and as it is elsewhere. Once a trainer has
+/// needed the native kernels, later trainers in the process keep them, so that oneDNN is never switched on under a
+/// trainer already running. Each configuration is checked once per process.
 /// </summary>
 public static class CpuConvolutions
 {
