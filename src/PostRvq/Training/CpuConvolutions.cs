@@ -81,9 +81,6 @@ public static class CpuConvolutions
     /// </summary>
     public const long OneDnnOutputBlock = 16;
 
-    // Trials per configuration: a padded narrow shape or a wide one never failed, and a check cannot rule out a rare fault anyway.
-    const int Trials = 3;
-
     static readonly object Gate = new();
     static readonly Dictionary<(ConvConfiguration, long?), ConvExactness> Checked = [];
 
@@ -188,7 +185,8 @@ public static class CpuConvolutions
     {
         if (!Checked.TryGetValue((configuration, runOutChannels), out var exactness))
         {
-            Checked[(configuration, runOutChannels)] = exactness = ConvExactness.Measure(configuration, Trials, runOutChannels, untilInexact: true);
+            // Measure's default trials: a padded narrow shape or a wide one never failed, and no count rules out a rare fault.
+            Checked[(configuration, runOutChannels)] = exactness = ConvExactness.Measure(configuration, runOutChannels: runOutChannels, untilInexact: true);
         }
         return exactness;
     }
